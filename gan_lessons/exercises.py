@@ -1,0 +1,113 @@
+"""Automatic checks for the exercise cells of the lessons.
+
+Each ``check_...`` function takes the student's answer and returns a
+:class:`CheckResult` whose status is ``"not attempted"`` (the answer is still
+``...``, ``None`` or raises ``NotImplementedError``), ``"correct"``, or
+``"wrong"`` with what is wrong.  Reference answers live in
+:mod:`gan_lessons.solutions`; the tests prove every check accepts its
+reference and rejects a wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+NOT_ATTEMPTED = "not attempted"
+CORRECT = "correct"
+WRONG = "wrong"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    exercise: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == CORRECT
+
+    def __str__(self) -> str:
+        mark = {CORRECT: "✅", WRONG: "❌", NOT_ATTEMPTED: "✏️"}[self.status]
+        return f"{mark} {self.exercise}: {self.status} — {self.message}"
+
+    def _repr_pretty_(self, printer, cycle):  # how IPython shows it
+        printer.text(str(self))
+
+
+def _not_attempted(answer) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+def _result(exercise: str, status: str, message: str) -> CheckResult:
+    return CheckResult(exercise, status, message)
+
+
+def check_generator_loss(fn: Callable | None) -> CheckResult:
+    """Lesson 02, exercise 1: the non-saturating generator loss from logits, ``-mean(log D(G(z)))``."""
+    name = "non-saturating generator loss"
+    if _not_attempted(fn):
+        return _result(name, NOT_ATTEMPTED, "write my_generator_loss(fake_logits) and run the check again.")
+    cases = [
+        np.array([[0.0], [0.0]], np.float32),
+        np.array([[-8.0], [3.0], [0.5]], np.float32),
+        np.linspace(-30, 30, 61, dtype=np.float32)[:, None],
+    ]
+    for logits in cases:
+        expected = float(np.mean(np.logaddexp(0.0, -logits.astype(np.float64))))
+        try:
+            got = float(np.asarray(fn(logits)))
+        except NotImplementedError:
+            return _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
+        except Exception as exc:
+            return _result(name, WRONG, f"calling it on logits of shape {logits.shape} raised {exc!r}.")
+        if not np.isfinite(got):
+            return _result(
+                name,
+                WRONG,
+                f"it returned {got} for logits from {logits.min()} to {logits.max()}: "
+                "compute -log(sigmoid(l)) as softplus(-l) to stay finite.",
+            )
+        if abs(got - expected) > 1e-4 * max(1.0, abs(expected)):
+            hint = ""
+            if abs(got + float(np.mean(np.logaddexp(0.0, logits.astype(np.float64))))) < 1e-3:
+                hint = " That is the minimax (saturating) loss log(1 - D); the exercise asks for -log D."
+            return _result(
+                name, WRONG, f"for logits {logits.ravel()[:3]}... expected {expected:.5f}, got {got:.5f}.{hint}"
+            )
+    return _result(name, CORRECT, "it matches -mean(log sigmoid(logits)) and stays finite for confident D.")
+
+
+def check_first_layer_params(n) -> CheckResult:
+    """Lesson 02, exercise 2: trainable parameters of the generator's first Dense layer
+    (latent_dim = 100, 256 units)."""
+    name = "parameters of the first Dense layer"
+    if _not_attempted(n):
+        return _result(name, NOT_ATTEMPTED, "set first_layer_params to a whole number.")
+    expected = 100 * 256 + 256
+    if not isinstance(n, int | np.integer):
+        return _result(name, WRONG, f"give a whole number, got {n!r}.")
+    if n == expected:
+        return _result(name, CORRECT, "100 x 256 weights plus 256 biases.")
+    if n == 100 * 256:
+        return _result(name, WRONG, "you counted the weights; a Dense layer also has one bias per unit.")
+    return _result(name, WRONG, f"{n} is not it: a Dense layer has inputs x units weights plus units biases.")
+
+
+def check_equilibrium_output(p) -> CheckResult:
+    """Lesson 02, exercise 3: what the optimal D outputs on every x once p_g = p_data."""
+    name = "D at the equilibrium"
+    if _not_attempted(p):
+        return _result(name, NOT_ATTEMPTED, "set d_at_equilibrium to a number.")
+    try:
+        value = float(p)
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"give a number between 0 and 1, got {p!r}.")
+    if abs(value - 0.5) < 1e-6:
+        return _result(name, CORRECT, "D*(x) = p_data / (p_data + p_g) = 1/2: it can only guess.")
+    if value in (0.0, 1.0):
+        return _result(name, WRONG, "a perfect generator cannot be told apart, so D cannot be certain either way.")
+    return _result(name, WRONG, f"{value} is not it: use D*(x) = p_data(x) / (p_data(x) + p_g(x)) with p_g = p_data.")

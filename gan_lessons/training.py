@@ -1,0 +1,365 @@
+"""The one GAN trainer of the course, its callbacks, and resumable training.
+
+:class:`GAN` is a ``keras.Model`` holding a generator and a discriminator.
+``compile(d_optimizer=..., g_optimizer=...)`` then plain ``fit(dataset)``: Keras
+supplies the progress bar, ``History``, TensorBoard and callbacks.  Variants of
+later lessons (conditional, WGAN-GP, style-based) subclass it and override only
+the loss or the step.  Taught in ``02_vanilla_gan``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .losses import discriminator_loss, get_generator_loss
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised by :class:`NaNGuard` when a loss stops being a finite number."""
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, unreadable or belongs to a different model."""
+
+
+class GAN(keras.Model):
+    """Generator + discriminator trained adversarially by ``train_step``.
+
+    ``generator``: noise ``(batch, latent_dim)`` -> images in [-1, 1];
+    ``discriminator``: images -> one logit per image.  Batches from the dataset
+    may be images or ``(images, labels)`` (labels are ignored here).
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int | None = None,
+        seed: int = 0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for role, net in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(net, keras.Model):
+                raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
+        g_in, g_out = generator.input_shape, generator.output_shape
+        d_in = discriminator.input_shape
+        if latent_dim is None:
+            latent_dim = g_in[-1]
+        if g_in[-1] != latent_dim:
+            raise ValueError(f"latent_dim={latent_dim} but the generator takes noise of shape {g_in}.")
+        if tuple(g_out[1:]) != tuple(d_in[1:]):
+            raise ValueError(
+                f"The generator makes images of shape {g_out[1:]} but the discriminator "
+                f"expects {d_in[1:]}: build both for the same image_shape."
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.step_counter = self.add_weight(shape=(), initializer="zeros", dtype="int64", trainable=False, name="step")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="D_real")  # mean D(x) on real images
+        self.d_fake_tracker = keras.metrics.Mean(name="D_fake")  # mean D(G(z))
+        self.built = True
+
+    def compile(
+        self,
+        d_optimizer: keras.optimizers.Optimizer,
+        g_optimizer: keras.optimizers.Optimizer,
+        g_loss: str | Callable = "non_saturating",
+        **kwargs,
+    ) -> None:
+        """Set both optimizers and the generator loss; other kwargs go to ``keras.Model.compile``
+        (``jit_compile``, ``steps_per_execution``, ``run_eagerly``).
+
+        Under the ``mixed_float16`` policy each optimizer is wrapped in a
+        ``LossScaleOptimizer`` so small float16 gradients do not underflow.
+        """
+        for role, opt in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+            if not isinstance(opt, keras.optimizers.Optimizer):
+                raise TypeError(
+                    f"{role} must be a keras optimizer instance such as "
+                    f"keras.optimizers.Adam(2e-4, beta_1=0.5), got {opt!r}."
+                )
+        if d_optimizer is g_optimizer:
+            raise ValueError("Give each player its own optimizer: they keep separate state.")
+        super().compile(optimizer=None, **kwargs)
+        if keras.mixed_precision.global_policy().name == "mixed_float16":
+            LSO = keras.optimizers.LossScaleOptimizer
+            d_optimizer = d_optimizer if isinstance(d_optimizer, LSO) else LSO(d_optimizer)
+            g_optimizer = g_optimizer if isinstance(g_optimizer, LSO) else LSO(g_optimizer)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.g_loss_fn = get_generator_loss(g_loss)
+        # Build optimizer state now, so checkpoints can be restored before training.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+
+    @property
+    def step(self) -> int:
+        """Number of training steps done so far (kept in checkpoints)."""
+        return int(self.step_counter.numpy())
+
+    def call(self, z, training: bool = False):
+        return self.generator(z, training=training)
+
+    def sample_noise(self, batch_size):
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def generate(self, noise: np.ndarray | int, batch_size: int = 500) -> np.ndarray:
+        """Images (numpy, in [-1, 1]) for given noise ``(n, latent_dim)`` or ``n`` fresh draws."""
+        if isinstance(noise, int | np.integer):
+            noise = self.sample_noise(int(noise))
+        noise = np.asarray(noise, dtype=np.float32)
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
+        return self.generator.predict(noise, batch_size=batch_size, verbose=0)
+
+    # -- the training step -------------------------------------------------
+    def discriminator_loss(self, real_logits, fake_logits):
+        return discriminator_loss(real_logits, fake_logits)
+
+    def generator_loss(self, fake_logits):
+        return self.g_loss_fn(fake_logits)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, tuple | list) else data
+        batch_size = tf.shape(real)[0]
+
+        # 1) Discriminator: push D(real) up and D(G(z)) down.
+        z = self.sample_noise(batch_size)
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = self.discriminator_loss(real_logits, fake_logits)
+            scaled = self.d_optimizer.scale_loss(d_loss)
+        d_vars = self.discriminator.trainable_variables
+        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
+
+        # 2) Generator: fresh noise, make D call the fakes real.
+        z = self.sample_noise(batch_size)
+        with tf.GradientTape() as tape:
+            fake_logits_g = self.discriminator(self.generator(z, training=True), training=True)
+            g_loss = self.generator_loss(fake_logits_g)
+            scaled = self.g_optimizer.scale_loss(g_loss)
+        g_vars = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+
+        self.step_counter.assign_add(1)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
+        self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
+        return {m.name: m.result() for m in self.metrics}
+
+    # -- checkpoints ---------------------------------------------------------
+    def _own_state(self):
+        # Keras saves the sub-models and optimizers itself; the GAN's own state is
+        # its step count and the noise generator's state (which Keras would skip),
+        # so a resumed run draws exactly the noise an uninterrupted run would.
+        return [self.step_counter, self.seed_generator.state]
+
+    def save_own_variables(self, store):
+        for i, variable in enumerate(self._own_state()):
+            store[str(i)] = keras.ops.convert_to_numpy(variable)
+
+    def load_own_variables(self, store):
+        state = self._own_state()
+        if len(store.keys()) != len(state):
+            raise ValueError(f"expected {len(state)} GAN state variables, found {len(store.keys())}")
+        for i, variable in enumerate(state):
+            variable.assign(store[str(i)])
+
+    def save_checkpoint(self, path: str | os.PathLike) -> Path:
+        """Save weights of both players, optimizer state, noise state and step count to
+        ``path`` (``*.weights.h5``), atomically: an interruption never leaves a broken file.
+        Refuses to save weights that are not finite (keeps the last good checkpoint)."""
+        path = Path(path)
+        if not path.name.endswith(".weights.h5"):
+            raise ValueError(f"Checkpoint file names end in .weights.h5, got {path.name!r}.")
+        for v in self.generator.weights + self.discriminator.weights:
+            if not np.all(np.isfinite(keras.ops.convert_to_numpy(v))):
+                raise TrainingDivergedError(
+                    f"Not saving a checkpoint: weight {v.path} is not finite. "
+                    f"The previous checkpoint (if any) at {path} is kept."
+                )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name.replace(".weights.h5", ".tmp.weights.h5"))
+        self.save_weights(tmp)
+        os.replace(tmp, path)
+        return path
+
+    def load_checkpoint(self, path: str | os.PathLike) -> int:
+        """Restore a checkpoint written by :meth:`save_checkpoint`; returns the step count.
+
+        Call after ``compile`` (optimizer state is restored too)."""
+        path = Path(path)
+        if not path.exists():
+            raise CheckpointError(f"No checkpoint at {path}. Train first, or check the path.")
+        if not hasattr(self, "d_optimizer"):
+            raise CheckpointError("Call compile(...) before load_checkpoint: optimizer state is restored too.")
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self.load_weights(path)
+            # Keras only warns when parts of the file do not match the model (and keeps
+            # fresh weights there); a half-restored model is worse than an error.
+            mismatches = [str(w.message) for w in caught if "saving" in str(w.filename)]
+            if mismatches:
+                raise ValueError(mismatches[0])
+        except Exception as exc:
+            raise CheckpointError(
+                f"The checkpoint {path} is corrupt or was made for a different model ({exc}). "
+                "Delete it (or train into another folder) to start over."
+            ) from exc
+        return self.step
+
+
+# -- callbacks -----------------------------------------------------------------
+class NaNGuard(keras.callbacks.Callback):
+    """Stops training with an explanation as soon as a loss is NaN or infinite."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {k: float(v) for k, v in (logs or {}).items() if not math.isfinite(float(v))}
+        if bad:
+            self.model.stop_training = True
+            step = int(self.model.step_counter.numpy()) if hasattr(self.model, "step_counter") else batch
+            raise TrainingDivergedError(
+                f"Training diverged at step {step}: {bad}. This usually means a learning rate that "
+                "is too high, real images outside [-1, 1] (check the data scaling), or a "
+                "discriminator ending in a sigmoid while the loss expects logits. Try lower "
+                "learning rates (2e-4 with beta_1=0.5 is the usual start) and check the inputs; "
+                "the last checkpoint, if any, is from before the divergence and is kept."
+            )
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Draws images from the same fixed noise every ``every`` epochs, so grids compare over time.
+
+    ``frames`` collects ``(step, images)``; with ``out_dir`` each grid is also
+    written as ``samples_step{step}.png``; ``show=True`` displays it inline.
+    """
+
+    def __init__(self, noise: np.ndarray, every: int = 1, out_dir=None, show: bool = False):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}.")
+        self.noise = np.asarray(noise, dtype=np.float32)
+        self.every = every
+        self.out_dir = Path(out_dir) if out_dir is not None else None
+        self.show = show
+        self.frames: list[tuple[int, np.ndarray]] = []
+
+    def _record(self):
+        step = self.model.step
+        if self.frames and self.frames[-1][0] == step:
+            return
+        images = self.model.generate(self.noise)
+        self.frames.append((step, images))
+        from . import plotting
+
+        if self.out_dir is not None:
+            plotting.save_grid(images, self.out_dir / f"samples_step{step:06d}.png", title=f"step {step}")
+        if self.show:
+            plotting.show_grid(images, title=f"step {step}")
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self._record()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self._record()
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Saves :meth:`GAN.save_checkpoint` at the end of every epoch."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = Path(path)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.save_checkpoint(self.path)
+
+
+def train(
+    gan: GAN,
+    dataset,
+    steps: int,
+    steps_per_epoch: int,
+    checkpoint: str | os.PathLike | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    verbose="auto",
+) -> dict[str, list[float]]:
+    """Train ``gan`` until it has done ``steps`` steps in all, resuming from ``checkpoint``.
+
+    If the checkpoint file exists it is loaded first, so running again continues
+    where the last run stopped.  A checkpoint is written every epoch and when
+    training is interrupted (Ctrl-C / the stop button); a NaN loss stops training
+    with an explanation.  Returns the per-epoch history of this call.
+    """
+    for name, value in (("steps", steps), ("steps_per_epoch", steps_per_epoch)):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if checkpoint is not None and Path(checkpoint).exists():
+        done = gan.load_checkpoint(checkpoint)
+        print(f"Resumed from {checkpoint} at step {done}.")
+    done = gan.step
+    history: dict[str, list[float]] = {}
+    if done >= steps:
+        print(f"Already trained for {done} steps (asked for {steps}); nothing to do.")
+        return history
+    all_callbacks = [NaNGuard(), *callbacks]
+    if checkpoint is not None:
+        all_callbacks.append(Checkpoint(checkpoint))
+    full_epochs, rest = divmod(steps - done, steps_per_epoch)
+    first_epoch = done // steps_per_epoch
+    runs = []
+    if full_epochs:
+        runs.append((first_epoch, first_epoch + full_epochs, steps_per_epoch))
+    if rest:
+        runs.append((first_epoch + full_epochs, first_epoch + full_epochs + 1, rest))
+    try:
+        for initial_epoch, epochs, n_steps in runs:
+            h = gan.fit(
+                dataset,
+                initial_epoch=initial_epoch,
+                epochs=epochs,
+                steps_per_epoch=n_steps,
+                callbacks=all_callbacks,
+                shuffle=False,  # the tf.data pipeline shuffles
+                verbose=verbose,
+            )
+            for key, values in h.history.items():
+                history.setdefault(key, []).extend(float(v) for v in values)
+    except KeyboardInterrupt:
+        if checkpoint is not None:
+            gan.save_checkpoint(checkpoint)
+            print(f"Interrupted at step {gan.step}; saved {checkpoint}. Run again to continue.")
+        else:
+            print(f"Interrupted at step {gan.step}; the model keeps what it has learned so far.")
+        raise
+    return history
+
+
+def write_run_info(out_dir: Path, info: dict) -> None:
+    """Record how a run was made (``run.json`` beside its checkpoint)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "run.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")

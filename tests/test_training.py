@@ -1,0 +1,227 @@
+import keras
+import numpy as np
+import pytest
+
+from gan_lessons import data, losses, models, recipes, training
+from gan_lessons.device import configure_device
+
+
+def _weights(model):
+    return [np.array(w) for w in model.weights]
+
+
+def _changed(before, model):
+    return any(not np.array_equal(a, np.array(b)) for a, b in zip(before, model.weights, strict=True))
+
+
+@pytest.fixture
+def small_gan():
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
+        models.build_mlp_discriminator(hidden_units=(32,)),
+        seed=0,
+    )
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    return gan
+
+
+def test_trainer_really_trains_both_players(mnist_subset):
+    setup = configure_device(verbose=False)
+    gan = recipes.vanilla_gan(seed=0, setup=setup)
+    g_before, d_before = _weights(gan.generator), _weights(gan.discriminator)
+    ds = data.make_dataset(mnist_subset.images, batch_size=32)
+    history = training.train(gan, ds, steps=60, steps_per_epoch=20, verbose=0)
+    assert gan.step == 60
+    assert _changed(g_before, gan.generator) and _changed(d_before, gan.discriminator)
+    assert set(history) == {"d_loss", "g_loss", "D_real", "D_fake"}
+    assert len(history["d_loss"]) == 3
+    # Early on D wins: its loss falls from ~2 log 2, D(real) rises above D(fake).
+    assert history["d_loss"][-1] < 2 * np.log(2)
+    assert history["D_real"][-1] > history["D_fake"][-1]
+    assert history["g_loss"][0] != history["g_loss"][-1]
+
+
+def test_both_players_move_the_right_way_on_a_step(small_gan, mnist_subset):
+    """One D step raises D(real) - D(fake); one G step raises D(G(z)) for the same z."""
+    real = mnist_subset.images[:64]
+    z = np.random.default_rng(0).standard_normal((64, 16)).astype("float32")
+
+    def margin():
+        d_real = keras.ops.sigmoid(small_gan.discriminator(real)).numpy().mean()
+        d_fake = keras.ops.sigmoid(small_gan.discriminator(small_gan.generator(z))).numpy().mean()
+        return d_real, d_fake
+
+    r0, f0 = margin()
+    small_gan.fit(np.tile(real, (4, 1, 1, 1)), batch_size=64, epochs=1, verbose=0)
+    r1, f1 = margin()
+    assert r1 - f1 > r0 - f0
+
+
+def test_steps_per_execution_and_xla_path(mnist_subset):
+    setup = configure_device(jit_compile=True, steps_per_execution=5, verbose=False)
+    gan = recipes.vanilla_gan(seed=1, setup=setup)
+    assert gan.jit_compile is True and gan.steps_per_execution == 5
+    training.train(gan, data.make_dataset(mnist_subset.images, batch_size=16), 20, 10, verbose=0)
+    assert gan.step == 20
+
+
+def test_mixed_precision_path_runs_on_cpu(mnist_subset, float32_policy):
+    setup = configure_device(mixed_precision=True, jit_compile=False, steps_per_execution=2, verbose=False)
+    assert keras.mixed_precision.global_policy().name == "mixed_float16"
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        models.build_mlp_discriminator(hidden_units=(16,)),
+    )
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), **setup.compile_kwargs())
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert gan.generator.layers[1].compute_dtype == "float16"
+    history = training.train(gan, data.make_dataset(mnist_subset.images, batch_size=16), 8, 4, verbose=0)
+    assert all(np.isfinite(v) for values in history.values() for v in values)
+    assert gan.generate(3).dtype == np.float32
+
+
+def test_nan_guard_stops_with_an_explanation(small_gan, mnist_subset):
+    poisoned = mnist_subset.images[:64].copy()
+    poisoned[0, 0, 0, 0] = np.nan
+    with pytest.raises(training.TrainingDivergedError, match="learning rate.*\\[-1, 1\\]"):
+        training.train(small_gan, data.make_dataset(poisoned, batch_size=64), 10, 5, verbose=0)
+
+
+def test_checkpoint_refuses_non_finite_weights(small_gan, tmp_path):
+    path = tmp_path / "ck.weights.h5"
+    small_gan.save_checkpoint(path)
+    good = path.read_bytes()
+    small_gan.generator.weights[0].assign(np.full(small_gan.generator.weights[0].shape, np.nan))
+    with pytest.raises(training.TrainingDivergedError, match="not finite"):
+        small_gan.save_checkpoint(path)
+    assert path.read_bytes() == good
+
+
+def _fresh_small_gan(seed=5):
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
+        models.build_mlp_discriminator(hidden_units=(32,)),
+        seed=seed,
+    )
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    return gan
+
+
+def test_checkpoint_round_trip_restores_everything(small_gan, mnist_subset, tmp_path):
+    training.train(small_gan, data.make_dataset(mnist_subset.images, batch_size=32), 12, 6, verbose=0)
+    path = small_gan.save_checkpoint(tmp_path / "ck.weights.h5")
+    restored = _fresh_small_gan()
+    assert restored.load_checkpoint(path) == 12
+    for a, b in zip(small_gan.weights, restored.weights, strict=True):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+    for a, b in zip(small_gan.d_optimizer.variables, restored.d_optimizer.variables, strict=True):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+    # The noise generator continues where it was: both draw the same next noise.
+    np.testing.assert_array_equal(np.array(small_gan.sample_noise(4)), np.array(restored.sample_noise(4)))
+
+
+def test_train_resumes_from_its_checkpoint(small_gan, mnist_subset, tmp_path, capsys):
+    ds = data.make_dataset(mnist_subset.images, batch_size=32)
+    path = tmp_path / "ck.weights.h5"
+    training.train(small_gan, ds, 10, 5, checkpoint=path, verbose=0)
+    later = _fresh_small_gan()
+    training.train(later, ds, 25, 5, checkpoint=path, verbose=0)
+    assert "Resumed from" in capsys.readouterr().out
+    assert later.step == 25 and later.load_checkpoint(path) == 25
+
+
+def test_interrupt_saves_a_checkpoint(small_gan, mnist_subset, tmp_path):
+    class StopLikeCtrlC(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.step >= 7:
+                raise KeyboardInterrupt
+
+    path = tmp_path / "ck.weights.h5"
+    with pytest.raises(KeyboardInterrupt):
+        training.train(
+            small_gan,
+            data.make_dataset(mnist_subset.images, batch_size=32),
+            50,
+            10,
+            checkpoint=path,
+            callbacks=[StopLikeCtrlC()],
+            verbose=0,
+        )
+    assert _fresh_small_gan().load_checkpoint(path) == 7
+
+
+def test_missing_and_corrupt_checkpoints_explain(small_gan, tmp_path):
+    with pytest.raises(training.CheckpointError, match="No checkpoint at"):
+        small_gan.load_checkpoint(tmp_path / "nothing.weights.h5")
+    bad = tmp_path / "bad.weights.h5"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(training.CheckpointError, match="corrupt or was made for a different model"):
+        small_gan.load_checkpoint(bad)
+    other = training.GAN(
+        models.build_mlp_generator(latent_dim=16, hidden_units=(64,)),
+        models.build_mlp_discriminator(hidden_units=(32,)),
+    )
+    other.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    path = other.save_checkpoint(tmp_path / "other.weights.h5")
+    with pytest.raises(training.CheckpointError, match="different model"):
+        small_gan.load_checkpoint(path)
+
+
+def test_partially_matching_checkpoint_is_refused(small_gan, tmp_path):
+    """A checkpoint of a generator with one layer fewer is refused with the trainer's message."""
+    deeper = training.GAN(
+        models.build_mlp_generator(latent_dim=16, hidden_units=(32, 32)),
+        models.build_mlp_discriminator(hidden_units=(32,)),
+    )
+    deeper.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    path = small_gan.save_checkpoint(tmp_path / "small.weights.h5")
+    with pytest.raises(training.CheckpointError, match="different model"):
+        deeper.load_checkpoint(path)
+
+
+def test_sample_grid_uses_fixed_noise(small_gan, mnist_subset, tmp_path):
+    noise = np.random.default_rng(0).standard_normal((9, 16)).astype("float32")
+    grid = training.SampleGrid(noise, every=1, out_dir=tmp_path)
+    training.train(small_gan, data.make_dataset(mnist_subset.images, batch_size=32), 6, 3, callbacks=[grid], verbose=0)
+    assert [step for step, _ in grid.frames] == [0, 3, 6]
+    assert all(images.shape == (9, 28, 28, 1) for _, images in grid.frames)
+    np.testing.assert_allclose(grid.frames[-1][1], small_gan.generate(noise), atol=1e-6)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "samples_step000000.png",
+        "samples_step000003.png",
+        "samples_step000006.png",
+    ]
+
+
+def test_gan_rejects_bad_construction():
+    g = models.build_mlp_generator(latent_dim=8, hidden_units=(8,))
+    d_other = models.build_mlp_discriminator(image_shape=(8, 8, 1), hidden_units=(8,))
+    with pytest.raises(ValueError, match="build both for the same image_shape"):
+        training.GAN(g, d_other)
+    with pytest.raises(ValueError, match="latent_dim=4"):
+        training.GAN(g, models.build_mlp_discriminator(hidden_units=(8,)), latent_dim=4)
+    with pytest.raises(TypeError, match="must be a keras.Model"):
+        training.GAN(g, lambda x: x)
+    gan = training.GAN(g, models.build_mlp_discriminator(hidden_units=(8,)))
+    with pytest.raises(TypeError, match="keras optimizer instance"):
+        gan.compile("adam", keras.optimizers.Adam())
+    opt = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="its own optimizer"):
+        gan.compile(opt, opt)
+    with pytest.raises(ValueError, match="shape \\(n, 8\\)"):
+        gan.generate(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("steps, spe", [(0, 5), (10, 0), (2.5, 1)])
+def test_train_rejects_bad_budgets(small_gan, steps, spe):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        training.train(small_gan, None, steps, spe)
+
+
+def test_minimax_loss_can_be_chosen(mnist_subset):
+    gan = _fresh_small_gan()
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="minimax")
+    assert gan.g_loss_fn is losses.generator_loss_minimax
+    with pytest.raises(ValueError, match="non_saturating, minimax"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="hinge")
