@@ -57,6 +57,11 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
     },
+    # Lesson 02's pitfall: the Keras 2 recipe run under Keras 3 (one train_on_batch per call).
+    "keras2_pitfall": {
+        "full": Budget(steps=300, batch_size=64, steps_per_epoch=300),
+        "fast": Budget(steps=30, batch_size=64, steps_per_epoch=30),
+    },
 }
 
 

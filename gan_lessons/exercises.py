@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NOT_ATTEMPTED = "not attempted"
+NOT_ATTEMPTED = "not attempted yet"
 CORRECT = "correct"
 WRONG = "wrong"
 
@@ -55,6 +55,7 @@ def check_generator_loss(fn: Callable | None) -> CheckResult:
         np.array([[0.0], [0.0]], np.float32),
         np.array([[-8.0], [3.0], [0.5]], np.float32),
         np.linspace(-30, 30, 61, dtype=np.float32)[:, None],
+        np.array([[-200.0], [-100.0], [40.0]], np.float32),  # a very confident D: log(sigmoid) underflows
     ]
     for logits in cases:
         expected = float(np.mean(np.logaddexp(0.0, -logits.astype(np.float64))))

@@ -289,14 +289,38 @@ class SampleGrid(keras.callbacks.Callback):
 
 
 class Checkpoint(keras.callbacks.Callback):
-    """Saves :meth:`GAN.save_checkpoint` at the end of every epoch."""
+    """Saves :meth:`GAN.save_checkpoint` at the end of every epoch, and the loss history
+    of all runs so far beside it (``*.history.json``), so a resumed run plots the whole curve."""
 
     def __init__(self, path):
         super().__init__()
         self.path = Path(path)
+        self.history_path = history_path(self.path)
+        self.history = load_history(self.path)
 
     def on_epoch_end(self, epoch, logs=None):
         self.model.save_checkpoint(self.path)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+        tmp = self.history_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.history))
+        os.replace(tmp, self.history_path)
+
+
+def history_path(checkpoint: str | os.PathLike) -> Path:
+    checkpoint = Path(checkpoint)
+    return checkpoint.with_name(checkpoint.name.replace(".weights.h5", ".history.json"))
+
+
+def load_history(checkpoint: str | os.PathLike) -> dict[str, list[float]]:
+    """The per-epoch losses saved beside a checkpoint (empty if there are none)."""
+    path = history_path(checkpoint)
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except ValueError as exc:
+        raise CheckpointError(f"{path} is corrupt ({exc}); delete it to keep training.") from exc
 
 
 def train(
@@ -313,7 +337,8 @@ def train(
     If the checkpoint file exists it is loaded first, so running again continues
     where the last run stopped.  A checkpoint is written every epoch and when
     training is interrupted (Ctrl-C / the stop button); a NaN loss stops training
-    with an explanation.  Returns the per-epoch history of this call.
+    with an explanation.  Returns the per-epoch history: of every run into this
+    checkpoint when one is given, else of this call.
     """
     for name, value in (("steps", steps), ("steps_per_epoch", steps_per_epoch)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
@@ -323,12 +348,11 @@ def train(
         print(f"Resumed from {checkpoint} at step {done}.")
     done = gan.step
     history: dict[str, list[float]] = {}
+    saver = Checkpoint(checkpoint) if checkpoint is not None else None
     if done >= steps:
         print(f"Already trained for {done} steps (asked for {steps}); nothing to do.")
-        return history
-    all_callbacks = [NaNGuard(), *callbacks]
-    if checkpoint is not None:
-        all_callbacks.append(Checkpoint(checkpoint))
+        return saver.history if saver else history
+    all_callbacks = [NaNGuard(), *callbacks] + ([saver] if saver else [])
     full_epochs, rest = divmod(steps - done, steps_per_epoch)
     first_epoch = done // steps_per_epoch
     runs = []
@@ -356,7 +380,7 @@ def train(
         else:
             print(f"Interrupted at step {gan.step}; the model keeps what it has learned so far.")
         raise
-    return history
+    return saver.history if saver else history
 
 
 def write_run_info(out_dir: Path, info: dict) -> None:

@@ -124,11 +124,14 @@ def test_checkpoint_round_trip_restores_everything(small_gan, mnist_subset, tmp_
 def test_train_resumes_from_its_checkpoint(small_gan, mnist_subset, tmp_path, capsys):
     ds = data.make_dataset(mnist_subset.images, batch_size=32)
     path = tmp_path / "ck.weights.h5"
-    training.train(small_gan, ds, 10, 5, checkpoint=path, verbose=0)
+    first = training.train(small_gan, ds, 10, 5, checkpoint=path, verbose=0)
     later = _fresh_small_gan()
-    training.train(later, ds, 25, 5, checkpoint=path, verbose=0)
+    history = training.train(later, ds, 25, 5, checkpoint=path, verbose=0)
     assert "Resumed from" in capsys.readouterr().out
     assert later.step == 25 and later.load_checkpoint(path) == 25
+    # The history spans both runs: 2 epochs, then 3 more.
+    assert len(history["d_loss"]) == 5 and history["d_loss"][:2] == first["d_loss"]
+    assert training.train(later, ds, 25, 5, checkpoint=path, verbose=0) == history
 
 
 def test_interrupt_saves_a_checkpoint(small_gan, mnist_subset, tmp_path):

@@ -1,0 +1,60 @@
+"""Helpers for the lesson notebooks: the setup cell, showing package code, run folders."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .config import FAST_ENV, fast_mode
+from .device import DeviceSetup, configure_device
+
+
+def in_colab() -> bool:
+    try:
+        import google.colab  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
+    """What every lesson's setup cell calls: quiet logs, seed everything, report device and mode.
+
+    Never fails for lack of a GPU: it reports the CPU and says how to get a GPU in Colab.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import matplotlib.pyplot as plt
+
+    keras.utils.set_random_seed(seed)
+    plt.rcParams.update({"figure.dpi": 80, "image.cmap": "gray_r"})
+    print(f"gan_lessons {__version__}, Keras {keras.__version__}")
+    setup = configure_device(**device_options)
+    if fast_mode():
+        print(f"Fast mode is on ({FAST_ENV}=1): budgets are tiny, so results are rough.")
+    return setup
+
+
+def show_source(obj) -> None:
+    """Show the source code of a package function or class in the notebook."""
+    source = inspect.getsource(obj)
+    try:
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"```python\n{source}```"))
+    except ImportError:  # outside IPython
+        print(source)
+
+
+def run_dir(name: str) -> Path:
+    """Where a lesson keeps its checkpoint: ``runs/NAME`` beside the notebook, so a rerun
+    (or a reconnected Colab session) continues training.  In fast mode a fresh temporary
+    folder, so CI runs never mix with a student's real run."""
+    if fast_mode():
+        return Path(tempfile.mkdtemp(prefix=f"{name}-fast-"))
+    path = Path("runs") / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+from keras import ops
+
+from gan_lessons import exercises, solutions
+
+
+def _stub(fake_logits):
+    raise NotImplementedError
+
+
+CASES = [
+    # check, reference, wrong answers
+    (
+        exercises.check_generator_loss,
+        solutions.generator_loss,
+        [
+            lambda logits: ops.mean(-ops.softplus(logits)),  # the minimax loss instead
+            lambda logits: -ops.mean(ops.log(ops.sigmoid(logits))),  # unstable: inf for confident D
+            lambda logits: ops.sum(ops.softplus(-logits)),
+        ],
+    ),  # sum instead of mean
+    (exercises.check_first_layer_params, solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
+    (exercises.check_equilibrium_output, solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
+]
+
+
+@pytest.mark.parametrize("check, reference, wrong", CASES, ids=lambda x: getattr(x, "__name__", ""))
+def test_check_accepts_reference_and_rejects_wrong_answers(check, reference, wrong):
+    assert check(reference).status == exercises.CORRECT
+    for answer in wrong:
+        result = check(answer)
+        assert result.status == exercises.WRONG, answer
+        assert result.message
+
+
+@pytest.mark.parametrize("check", [c for c, _, _ in CASES])
+def test_check_says_not_attempted(check):
+    assert check(...).status == "not attempted yet"
+    assert check(None).status == "not attempted yet"
+
+
+def test_unfinished_function_is_not_attempted():
+    assert exercises.check_generator_loss(_stub).status == "not attempted yet"
+
+
+def test_minimax_mistake_gets_a_hint():
+    result = exercises.check_generator_loss(lambda logits: ops.mean(-ops.softplus(logits)))
+    assert "minimax" in result.message
+
+
+def test_result_prints_readably():
+    text = str(exercises.check_first_layer_params(solutions.FIRST_LAYER_PARAMS))
+    assert "correct" in text and "bias" in text
+    assert np.isclose(float(solutions.generator_loss(np.zeros((3, 1), "float32"))), np.log(2))

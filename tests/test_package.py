@@ -1,0 +1,106 @@
+"""Config, models, losses and plotting."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_lessons as gl
+from gan_lessons import config, losses, models, plotting
+
+
+def test_fast_mode_is_read_from_the_environment(monkeypatch):
+    for value, expected in (("1", True), ("true", True), ("0", False), ("", False)):
+        monkeypatch.setenv(config.FAST_ENV, value)
+        assert config.fast_mode() is expected
+    monkeypatch.delenv(config.FAST_ENV)
+    assert config.fast_mode() is False
+    monkeypatch.setenv(config.FAST_ENV, "maybe")
+    with pytest.raises(ValueError, match="set it to 1 for fast mode"):
+        config.fast_mode()
+
+
+def test_budgets_shrink_in_fast_mode_and_accept_overrides():
+    full, fast = config.budget("vanilla", fast=False), config.budget("vanilla", fast=True)
+    assert fast.steps < full.steps and fast.steps <= 100
+    assert config.budget("vanilla", fast=True) == gl.budget("vanilla")  # the suite runs in fast mode
+    assert config.budget("vanilla", fast=False, steps=100).steps_per_epoch == 100
+    with pytest.raises(ValueError, match="Known models: keras2_pitfall, vanilla"):
+        config.budget("vanila")
+    with pytest.raises(ValueError, match="Unknown budget field"):
+        config.budget("vanilla", epochs=3)
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        config.budget("vanilla", steps=-5)
+
+
+def test_mlp_models_shapes_ranges_and_sizes():
+    g = models.build_mlp_generator()
+    d = models.build_mlp_discriminator()
+    z = np.random.default_rng(0).standard_normal((5, 100)).astype("float32") * 10
+    images = g(z, training=False).numpy()
+    assert images.shape == (5, 28, 28, 1)
+    assert images.min() >= -1 and images.max() <= 1
+    assert d(images).shape == (5, 1)
+    assert g.count_params() == 1_493_520 and d.count_params() == 533_505
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: models.build_mlp_generator(latent_dim=0), "latent_dim must be a positive integer"),
+        (lambda: models.build_mlp_generator(image_shape=(28, 28)), "for MNIST use \\(28, 28, 1\\)"),
+        (lambda: models.build_mlp_discriminator(hidden_units=()), "at least one layer"),
+        (lambda: models.build_mlp_discriminator(hidden_units=(64, -1)), "positive integer"),
+    ],
+)
+def test_models_reject_bad_arguments(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
+def test_losses_match_their_formulas():
+    logits = np.array([[-30.0], [-2.0], [0.0], [3.0], [30.0]], np.float32)
+    l64 = logits.astype(np.float64)
+    minus_log_d = np.logaddexp(0, -l64)  # -log sigmoid(l), exact in float64
+    minus_log_one_minus_d = np.logaddexp(0, l64)  # -log(1 - sigmoid(l))
+    np.testing.assert_allclose(losses.generator_loss_non_saturating(logits), np.mean(minus_log_d), rtol=1e-5)
+    np.testing.assert_allclose(losses.generator_loss_minimax(logits), -np.mean(minus_log_one_minus_d), rtol=1e-5)
+    real, fake = logits, -logits
+    expected = np.mean(minus_log_d) + np.mean(np.logaddexp(0, -l64))  # fake = -l: -log(1 - sigmoid(-l))
+    np.testing.assert_allclose(losses.discriminator_loss(real, fake), expected, rtol=1e-5)
+    # An undecided discriminator (logit 0) costs 2 log 2.
+    zeros = np.zeros((4, 1), np.float32)
+    np.testing.assert_allclose(losses.discriminator_loss(zeros, zeros), 2 * np.log(2), rtol=1e-6)
+
+
+def test_non_saturating_gradient_is_strong_where_minimax_vanishes():
+    logit = tf.Variable([[-6.0]])  # D(G(z)) ~ 0.0025: D confidently rejects the fake
+    grads = {}
+    for name, fn in losses.GENERATOR_LOSSES.items():
+        with tf.GradientTape() as tape:
+            loss = fn(logit)
+        grads[name] = abs(float(tape.gradient(loss, logit)[0, 0]))
+    assert grads["minimax"] < 0.01 and grads["non_saturating"] > 0.99
+
+
+def test_image_grid_and_interpolation():
+    images = np.linspace(-1, 1, 6 * 4 * 4).reshape(6, 4, 4, 1)
+    grid = plotting.image_grid(images, ncols=3, pad=1)
+    assert grid.shape == (2 * 5 - 1, 3 * 5 - 1) and grid.min() >= 0 and grid.max() <= 1
+    with pytest.raises(ValueError, match="\\(N, H, W, 1\\)"):
+        plotting.image_grid(np.zeros((2, 4, 4, 3)))
+    z0, z1 = np.ones(8), -np.ones(8)
+    z0[0] = 3.0
+    for kind in ("linear", "spherical"):
+        path = plotting.interpolate(z0, z1, n=5, kind=kind)
+        np.testing.assert_allclose(path[0], z0, atol=1e-5)
+        np.testing.assert_allclose(path[-1], z1, atol=1e-5)
+    slerp = plotting.interpolate(np.eye(4)[0] * 2, np.eye(4)[1] * 2, n=7, kind="spherical")
+    np.testing.assert_allclose(np.linalg.norm(slerp, axis=1), 2.0, rtol=1e-5)  # stays on the sphere
+    with pytest.raises(ValueError, match="'linear' or 'spherical'"):
+        plotting.interpolate(z0, z1, kind="cubic")
+
+
+def test_package_imports_lazily():
+    assert gl.fast_mode() is True
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        gl.nothing  # noqa: B018
