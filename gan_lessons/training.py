@@ -252,23 +252,29 @@ class NaNGuard(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Draws images from the same fixed noise every ``every`` epochs, so grids compare over time.
 
-    ``frames`` collects ``(step, images)``; with ``out_dir`` each grid is also
-    written as ``samples_step{step}.png``; ``show=True`` displays it inline.
+    ``frames`` collects ``(step, images)``.  With ``out_dir`` each grid is also
+    written as ``samples_step{step}.png`` and all frames are kept in
+    ``frames.npz`` there, so a resumed run (or a rerun notebook) still has the
+    whole film.  ``show=True`` displays each grid inline.
     """
 
     def __init__(self, noise: np.ndarray, every: int = 1, out_dir=None, show: bool = False):
         super().__init__()
-        if every < 1:
+        if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive integer, got {every!r}.")
         self.noise = np.asarray(noise, dtype=np.float32)
         self.every = every
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.show = show
         self.frames: list[tuple[int, np.ndarray]] = []
+        if self.out_dir is not None and (self.out_dir / "frames.npz").exists():
+            with np.load(self.out_dir / "frames.npz") as saved:
+                if saved["noise"].shape == self.noise.shape and np.array_equal(saved["noise"], self.noise):
+                    self.frames = [(int(s), im.astype(np.float32)) for s, im in zip(saved["steps"], saved["images"])]
 
     def _record(self):
         step = self.model.step
-        if self.frames and self.frames[-1][0] == step:
+        if self.frames and self.frames[-1][0] >= step:
             return
         images = self.model.generate(self.noise)
         self.frames.append((step, images))
@@ -276,12 +282,17 @@ class SampleGrid(keras.callbacks.Callback):
 
         if self.out_dir is not None:
             plotting.save_grid(images, self.out_dir / f"samples_step{step:06d}.png", title=f"step {step}")
+            np.savez_compressed(
+                self.out_dir / "frames.npz",
+                noise=self.noise,
+                steps=np.array([s for s, _ in self.frames]),
+                images=np.stack([im for _, im in self.frames]).astype(np.float16),
+            )
         if self.show:
             plotting.show_grid(images, title=f"step {step}")
 
     def on_train_begin(self, logs=None):
-        if not self.frames:
-            self._record()
+        self._record()
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:

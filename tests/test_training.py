@@ -195,6 +195,12 @@ def test_sample_grid_uses_fixed_noise(small_gan, mnist_subset, tmp_path):
         "samples_step000003.png",
         "samples_step000006.png",
     ]
+    # A new callback on the same folder (a rerun notebook) starts with the whole film so far.
+    again = training.SampleGrid(noise, every=1, out_dir=tmp_path)
+    assert [step for step, _ in again.frames] == [0, 3, 6]
+    np.testing.assert_allclose(again.frames[-1][1], grid.frames[-1][1], atol=1e-2)  # stored as float16
+    # Other noise, other film: nothing is reused.
+    assert training.SampleGrid(noise[:4], out_dir=tmp_path).frames == []
 
 
 def test_gan_rejects_bad_construction():
