@@ -270,7 +270,8 @@ class SampleGrid(keras.callbacks.Callback):
         if self.out_dir is not None and (self.out_dir / "frames.npz").exists():
             with np.load(self.out_dir / "frames.npz") as saved:
                 if saved["noise"].shape == self.noise.shape and np.array_equal(saved["noise"], self.noise):
-                    self.frames = [(int(s), im.astype(np.float32)) for s, im in zip(saved["steps"], saved["images"])]
+                    pairs = zip(saved["steps"], saved["images"], strict=True)
+                    self.frames = [(int(step), images.astype(np.float32)) for step, images in pairs]
 
     def _record(self):
         step = self.model.step
