@@ -2,7 +2,8 @@
 
 One module per idea: ``data`` (MNIST, offline-safe), ``models``, ``losses``,
 ``training`` (the GAN trainer), ``recipes`` (what the CLI trains), ``device``,
-``config`` (fast mode and budgets), ``plotting``, ``exercises``, ``pitfalls``,
+``config`` (fast mode and budgets), ``theory`` (the maths of the game), ``plotting``,
+``widgets``, ``exercises``, ``pitfalls``,
 ``notebook`` (the setup cell's helpers) and ``cli``.
 
 Submodules load on first use (``import gan_lessons as gl; gl.data.load_mnist()``),
@@ -26,7 +27,9 @@ _SUBMODULES = (
     "plotting",
     "recipes",
     "solutions",
+    "theory",
     "training",
+    "widgets",
 )
 _SHORTCUTS = {"fast_mode": "config", "budget": "config", "setup_notebook": "notebook", "show_source": "notebook"}
 

@@ -57,6 +57,15 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
     },
+    # Lesson 01: a discriminator trained alone against fixed p_data and p_g, then a 1-D GAN.
+    "theory_discriminator": {
+        "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=3_000),
+        "fast": Budget(steps=600, batch_size=256, steps_per_epoch=600),
+    },
+    "theory_gan_1d": {
+        "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=500),
+        "fast": Budget(steps=300, batch_size=256, steps_per_epoch=50),
+    },
     # Lesson 02's pitfall: the Keras 2 recipe run under Keras 3 (one train_on_batch per call).
     "keras2_pitfall": {
         "full": Budget(steps=300, batch_size=64, steps_per_epoch=300),

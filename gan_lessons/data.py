@@ -216,15 +216,20 @@ def make_dataset(
 ):
     """A ``tf.data`` pipeline: cache, shuffle, repeat, batch (dropping a ragged last batch), prefetch.
 
-    Yields image batches, or ``(images, labels)`` batches when ``labels`` is given.
+    ``images``: ``(N, H, W, C)`` images, or ``(N, features)`` samples (e.g. 1-D data as ``(N, 1)``).
+    Yields batches of them, or ``(images, labels)`` batches when ``labels`` is given.
     """
     import tensorflow as tf
 
     images = np.asarray(images)
-    if images.ndim != 4:
+    if images.ndim == 3:
         raise ValueError(
             f"images must have shape (N, height, width, channels), got {images.shape}; "
             "add a channel axis with images[..., None]."
+        )
+    if images.ndim not in (2, 4):
+        raise ValueError(
+            f"expected images (N, height, width, channels) or samples (N, features), got shape {images.shape}."
         )
     if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")

@@ -112,3 +112,65 @@ def check_equilibrium_output(p) -> CheckResult:
     if value in (0.0, 1.0):
         return _result(name, WRONG, "a perfect generator cannot be told apart, so D cannot be certain either way.")
     return _result(name, WRONG, f"{value} is not it: use D*(x) = p_data(x) / (p_data(x) + p_g(x)) with p_g = p_data.")
+
+
+# -- lesson 01 -----------------------------------------------------------------------
+EXERCISE_P_DATA = (0.5, 0.3, 0.2)  # the pair of distributions of lesson 01's exercises
+EXERCISE_P_G = (0.2, 0.3, 0.5)
+
+
+def check_optimal_discriminator(d) -> CheckResult:
+    """Lesson 01, exercise 1: D* for ``EXERCISE_P_DATA`` and ``EXERCISE_P_G``, one value per outcome."""
+    from . import theory
+
+    name = "optimal discriminator"
+    if _not_attempted(d):
+        return _result(name, NOT_ATTEMPTED, "set d_star_answer to a list of three numbers.")
+    expected = theory.optimal_discriminator(EXERCISE_P_DATA, EXERCISE_P_G)
+    try:
+        got = np.asarray(d, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"give three numbers, got {d!r}.")
+    if got.shape != expected.shape:
+        return _result(name, WRONG, f"give one value per outcome (3), got {got.size}.")
+    if np.allclose(got, expected, atol=1e-4):
+        return _result(name, CORRECT, "D*(x) = p_data / (p_data + p_g) = (5/7, 1/2, 2/7).")
+    if np.allclose(got, 1 - expected, atol=1e-4):
+        return _result(name, WRONG, "you computed p_g / (p_data + p_g): D* is the probability of 'real'.")
+    return _result(name, WRONG, f"expected {np.round(expected, 4).tolist()}, got {np.round(got, 4).tolist()}.")
+
+
+def check_value_at_optimum(v) -> CheckResult:
+    """Lesson 01, exercise 2: V(G, D*) for the same pair, in nats."""
+    from . import theory
+
+    name = "V(G, D*)"
+    if _not_attempted(v):
+        return _result(name, NOT_ATTEMPTED, "set value_answer to a number.")
+    expected = -2 * theory.LOG2 + 2 * theory.js_divergence(EXERCISE_P_DATA, EXERCISE_P_G)
+    try:
+        got = float(v)
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"give a number, got {v!r}.")
+    if abs(got - expected) < 1e-4:
+        return _result(name, CORRECT, f"{expected:.4f} = -2 log 2 + 2 JSD: the pair is not yet equal.")
+    if abs(got - expected / np.log(2)) < 1e-3:
+        return _result(name, WRONG, "that is in bits: the course uses natural logarithms (nats).")
+    return _result(name, WRONG, f"{got:.4f} is not it: plug D* into Σ p_data log D + Σ p_g log(1 − D).")
+
+
+def check_gradient_ratio(r) -> CheckResult:
+    """Lesson 01, exercise 3: at D(G(z)) = 0.05, how many times larger is the non-saturating gradient
+    (with respect to the logit) than the minimax one?"""
+    name = "non-saturating vs minimax gradient"
+    if _not_attempted(r):
+        return _result(name, NOT_ATTEMPTED, "set ratio_answer to a number.")
+    try:
+        got = float(r)
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"give a number, got {r!r}.")
+    if abs(got - 19.0) < 1e-3:
+        return _result(name, CORRECT, "(1 − D) / D = 0.95 / 0.05 = 19: where G is bad it learns 19 times faster.")
+    if abs(got - 1 / 19) < 1e-3:
+        return _result(name, WRONG, "that is the inverse ratio (minimax over non-saturating).")
+    return _result(name, WRONG, f"{got} is not it: the gradients are D for minimax and 1 − D for non-saturating.")

@@ -118,3 +118,27 @@ def interpolate(z0: np.ndarray, z1: np.ndarray, n: int = 10, kind: str = "linear
             return (1 - t) * z0 + t * z1
         return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
     raise ValueError(f"Unknown interpolation {kind!r}; use 'linear' or 'spherical'.")
+
+
+def gan_1d_strip(frames, x_grid, p_data, n_frames: int = 4):
+    """Snapshots of a 1-D GAN (from ``theory.train_gan_1d``): p_data, G's samples as a density,
+    D(x) and the D*(x) that this G would call for, side by side (lesson 01)."""
+    import matplotlib.pyplot as plt
+
+    from .theory import kde_density
+
+    if not frames:
+        raise ValueError("No frames: train_gan_1d records them.")
+    chosen = [frames[i] for i in np.unique(np.linspace(0, len(frames) - 1, n_frames).round().astype(int))]
+    fig, axes = plt.subplots(1, len(chosen), figsize=(3.2 * len(chosen), 2.8), sharey=True, squeeze=False)
+    for ax, frame in zip(axes[0], chosen, strict=True):
+        p_g = kde_density(frame["samples"], x_grid)
+        ax.fill_between(x_grid, p_data, alpha=0.3, label="p_data")
+        ax.fill_between(x_grid, p_g, alpha=0.3, label="p_g (G's samples)")
+        ax.plot(x_grid, frame["d"], "k", label="D(x)")
+        ax.plot(x_grid, p_data / (p_data + p_g + 1e-12), "r--", lw=1, label="D*(x) for this G")
+        ax.set_title(f"step {frame['step']}")
+        ax.set_ylim(0, 1.05)
+    axes[0, 0].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    return fig

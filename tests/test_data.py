@@ -60,6 +60,8 @@ def test_make_dataset_batches(mnist_subset):
     labelled = data.make_dataset(mnist_subset.images[:100], mnist_subset.labels[:100], batch_size=16)
     images, labels = next(iter(labelled))
     assert tuple(images.shape) == (16, 28, 28, 1) and tuple(labels.shape) == (16,)
+    samples = data.make_dataset(np.zeros((50, 1), "float32"), batch_size=10)  # 1-D data as (N, 1)
+    assert tuple(next(iter(samples)).shape) == (10, 1)
 
 
 @pytest.mark.parametrize(
@@ -78,6 +80,8 @@ def test_make_dataset_bad_input(mnist_subset, kwargs, message):
 def test_make_dataset_needs_a_channel_axis(mnist_subset):
     with pytest.raises(ValueError, match="add a channel axis"):
         data.make_dataset(mnist_subset.images[:100, :, :, 0])
+    with pytest.raises(ValueError, match="or samples \\(N, features\\)"):
+        data.make_dataset(np.zeros(100))
 
 
 @pytest.fixture
