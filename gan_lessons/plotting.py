@@ -136,7 +136,9 @@ def gan_1d_strip(frames, x_grid, p_data, n_frames: int = 4):
         ax.fill_between(x_grid, p_data, alpha=0.3, label="p_data")
         ax.fill_between(x_grid, p_g, alpha=0.3, label="p_g (G's samples)")
         ax.plot(x_grid, frame["d"], "k", label="D(x)")
-        ax.plot(x_grid, p_data / (p_data + p_g + 1e-12), "r--", lw=1, label="D*(x) for this G")
+        # D* is a ratio of densities: drawn only where one of them is not negligible (elsewhere it is noise).
+        d_star = np.where(np.maximum(p_data, p_g) > 0.01, p_data / (p_data + p_g + 1e-12), np.nan)
+        ax.plot(x_grid, d_star, "r--", lw=1, label="D*(x) for this G")
         ax.set_title(f"step {frame['step']}")
         ax.set_ylim(0, 1.05)
     axes[0, 0].legend(fontsize=7, loc="upper left")
