@@ -2,6 +2,7 @@
 
     gan-lessons train vanilla --out runs/vanilla [--steps N] [--seed S] [--batch-size B]
     gan-lessons data [--download]
+    gan-lessons evaluate SAMPLES.npz
     gan-lessons info
     gan-lessons lab [JUPYTER OPTIONS]
 
@@ -57,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help="say which MNIST is available; --download fetches full MNIST")
     data.add_argument("--download", action="store_true", help="try to download full MNIST (60 s limit)")
+
+    evaluate = sub.add_parser(
+        "evaluate", help="metrics of samples.npz (images, optional labels) against real digits, as one JSON line"
+    )
+    evaluate.add_argument("samples", type=Path, help="an .npz file with `images` (and optionally `labels`)")
 
     sub.add_parser("info", help="device, precision and fast mode")
 
@@ -145,6 +151,26 @@ def _data(args) -> int:
     return 0 if result.source == "keras" or not args.download else 1
 
 
+def _evaluate(args) -> int:
+    import numpy as np
+
+    from .metrics import evaluate
+
+    if not args.samples.exists():
+        raise ValueError(f"{args.samples} does not exist.")
+    try:
+        with np.load(args.samples) as f:
+            files = list(f.files)
+            images = f["images"] if "images" in files else None
+            labels = f["labels"] if "labels" in files else None
+    except Exception as exc:  # not a zip, truncated, not an .npz archive ...
+        raise ValueError(f"{args.samples} is not a readable .npz file ({exc}).") from exc
+    if images is None:
+        raise ValueError(f"{args.samples} has no `images` array (it has: {', '.join(files) or 'nothing'}).")
+    print(json.dumps(evaluate(images, labels=labels), sort_keys=True))
+    return 0
+
+
 def _info(args) -> int:
     from .config import FAST_ENV, fast_mode
     from .device import configure_device
@@ -194,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     from .training import CheckpointError, TrainingDivergedError
 
     try:
-        return {"train": _train, "data": _data, "info": _info, "lab": _lab}[args.command](args)
+        commands = {"train": _train, "data": _data, "evaluate": _evaluate, "info": _info, "lab": _lab}
+        return commands[args.command](args)
     except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,188 @@
+import json
+
+import numpy as np
+import pytest
+
+from gan_lessons import classifier, metrics, sample_sets
+
+
+def gaussian(n, mean, cov, seed):
+    return np.random.default_rng(seed).multivariate_normal(mean, cov, n)
+
+
+def test_fid_of_a_set_with_itself_is_zero_and_fid_is_symmetric():
+    a, b = gaussian(500, [0, 0, 0], np.eye(3), 0), gaussian(500, [1, 0, 0], np.diag([1, 2, 3]), 1)
+    assert metrics.fid(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.fid(a, b) == pytest.approx(metrics.fid(b, a), rel=1e-6)
+
+
+def test_fid_matches_the_closed_form_for_fitted_gaussians():
+    a, b = gaussian(400, [0, 1], [[1, 0.5], [0.5, 2]], 0), gaussian(400, [2, -1], [[3, 0], [0, 0.5]], 1)
+    mu1, mu2, s1, s2 = a.mean(0), b.mean(0), np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    # For 2x2 matrices: Tr sqrt(M) = sqrt(Tr M + 2 sqrt(det M)) for M = S1 S2 (positive eigenvalues).
+    m = s1 @ s2
+    tr_sqrt = np.sqrt(np.trace(m) + 2 * np.sqrt(np.linalg.det(m)))
+    expected = np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * tr_sqrt
+    assert metrics.fid(a, b) == pytest.approx(expected, rel=1e-8)
+    # 1-D: (mu1 - mu2)^2 + (sigma1 - sigma2)^2.
+    assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(9 + 1)
+
+
+def test_kid_is_unbiased():
+    same = [
+        metrics.kid(
+            gaussian(200, np.zeros(4), np.eye(4), s),
+            gaussian(200, np.zeros(4), np.eye(4), 100 + s),
+            subsets=5,
+            subset_size=200,
+        )
+        for s in range(20)
+    ]
+    shifted = metrics.kid(gaussian(200, np.zeros(4), np.eye(4), 0), gaussian(200, np.ones(4), np.eye(4), 1))
+    # Zero in expectation for one distribution: the mean over 20 pairs is within its standard error of 0.
+    assert abs(np.mean(same)) < 3 * np.std(same) / np.sqrt(len(same))
+    assert min(same) < 0 < max(same)  # unbiased estimates scatter on both sides (a biased one stays > 0)
+    assert shifted > 10 * np.std(same)
+
+
+def test_precision_recall_density_coverage_on_2d_manifolds():
+    rng = np.random.default_rng(0)
+    real = rng.uniform(-1, 1, (600, 2))
+    good = rng.uniform(-1, 1, (600, 2))
+    left_half = np.column_stack([rng.uniform(-1, 0, 600), rng.uniform(-1, 1, 600)])
+    far = rng.uniform(5, 6, (600, 2))
+    pr_good, pr_half, pr_far = (metrics.precision_recall(real, x) for x in (good, left_half, far))
+    assert pr_good["precision"] > 0.9 and pr_good["recall"] > 0.9
+    assert pr_half["precision"] > 0.9 and 0.4 < pr_half["recall"] < 0.65  # realistic but half the data missing
+    assert pr_far == {"precision": 0.0, "recall": 0.0}
+    dc_good = metrics.density_coverage(real, good)
+    assert 0.8 < dc_good["density"] < 1.2 and dc_good["coverage"] > 0.9
+    assert metrics.density_coverage(real, far) == {"density": 0.0, "coverage": 0.0}
+
+
+def test_density_tracks_realism_and_coverage_tracks_diversity():
+    rng = np.random.default_rng(1)
+    real = rng.normal(0, 1, (800, 2))
+    matching = metrics.density_coverage(real, rng.normal(0, 1, (800, 2)))
+    central = metrics.density_coverage(real, rng.normal(0, 0.3, (800, 2)))  # realistic, not diverse
+    half_astray = rng.normal(0, 1, (800, 2))
+    half_astray[:400] = rng.uniform(4, 5, (400, 2))
+    astray = metrics.density_coverage(real, half_astray)  # diverse, half unrealistic
+    assert 0.8 < matching["density"] < 1.2 and matching["coverage"] > 0.9
+    assert 0.8 < central["density"] < 1.2 and central["coverage"] < 0.5
+    assert 0.4 < astray["density"] < 0.6 and astray["coverage"] > 0.8
+
+
+def test_inception_score_and_classes():
+    one_hot = np.eye(10)[np.arange(1000) % 10]
+    assert metrics.inception_score(one_hot) == pytest.approx(10.0, rel=1e-6)
+    assert metrics.inception_score(np.eye(10)[np.zeros(1000, int)]) == pytest.approx(1.0, rel=1e-6)
+    hist = metrics.class_histogram(one_hot)
+    assert hist.tolist() == [0.1] * 10 and metrics.classes_covered(hist) == 10
+
+
+@pytest.mark.parametrize(
+    "images, message",
+    [
+        (np.zeros((5, 28, 28, 3)), "shape \\(N, 28, 28, 1\\)"),
+        (np.full((5, 28, 28), 300.0), "neither \\[-1, 1\\] nor \\[0, 1\\] nor \\[0, 255\\]"),
+        (np.full((5, 28, 28), -5.0), "neither"),
+        (np.full((5, 28, 28), np.nan), "NaN"),
+    ],
+)
+def test_bad_images_explain(images, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.as_unit_images(images)
+
+
+def test_ranges_are_recognised():
+    digits = classifier.digit_splits().test[0][:5]
+    for converted in (digits, (digits + 1) / 2, (digits + 1) * 127.5):
+        np.testing.assert_allclose(metrics.as_unit_images(converted), digits, atol=1e-5)
+
+
+def test_too_few_samples_explain():
+    with pytest.raises(ValueError, match="at least 100 samples"):
+        metrics.evaluate(classifier.digit_splits().test[0][:50])
+    with pytest.raises(ValueError, match="at least 4 samples"):
+        metrics.precision_recall(np.zeros((3, 2)), np.zeros((10, 2)))
+
+
+def test_shipped_classifier_is_small_and_accurate():
+    assert classifier.WEIGHTS.stat().st_size < 1_000_000
+    report = classifier.report()
+    assert report["test_accuracy"] >= 0.96 and report["command"] == "python scripts/make_classifier.py"
+    test_images, test_labels = classifier.digit_splits().test
+    # The shipped weights really have the accuracy the report claims (to rounding).
+    assert classifier.accuracy(classifier.load_classifier(), test_images, test_labels) == pytest.approx(
+        report["test_accuracy"], abs=1e-3
+    )
+
+
+def test_splits_are_disjoint_and_balanced():
+    s = classifier.digit_splits()
+    for _, labels in (s.train, s.reference, s.test):
+        assert np.all(np.bincount(labels, minlength=10) == len(labels) // 10)
+    flat = {name: {img.tobytes() for img in getattr(s, name)[0]} for name in ("train", "reference", "test")}
+    assert not (flat["train"] & flat["reference"]) and not (flat["train"] & flat["test"])
+
+
+@pytest.fixture(scope="module")
+def controlled():
+    s = classifier.digit_splits()
+    test, labels = s.test
+    sets = {
+        "heldout": test,
+        "kde": sample_sets.kde_style(s.train[0], 1000),
+        "collapsed": sample_sets.collapsed(test),
+        "dropped": sample_sets.dropped_classes(test, labels),
+        "copies": sample_sets.copies(s.train[0], 1000),
+    }
+    return {name: metrics.evaluate(images) for name, images in sets.items()}
+
+
+def test_controlled_sets_rank_as_expected(controlled):
+    c = controlled
+    assert c["heldout"]["fid"] * 5 < c["kde"]["fid"] < c["collapsed"]["fid"]
+    assert c["collapsed"]["recall"] < c["kde"]["recall"] < c["heldout"]["recall"]
+    assert c["collapsed"]["coverage"] < 0.2 < 0.9 < c["heldout"]["coverage"]
+    assert c["dropped"]["classes_covered"] == 5 and c["heldout"]["classes_covered"] == 10
+    # Copies of training digits fool FID but not the memorisation check.
+    assert c["copies"]["fid"] < 5 and c["copies"]["memorised_fraction"] == 1.0
+    assert c["heldout"]["memorised_fraction"] <= 0.05
+
+
+def test_evaluate_cli_prints_one_json_line(tmp_path):
+    import subprocess
+    import sys
+
+    s = classifier.digit_splits()
+    path = tmp_path / "samples.npz"
+    np.savez(path, images=s.test[0][:200], labels=s.test[1][:200])
+    out = (
+        subprocess.run(
+            [sys.executable, "-m", "gan_lessons", "evaluate", str(path)], capture_output=True, text=True, check=True
+        )
+        .stdout.strip()
+        .splitlines()
+    )
+    result = json.loads(out[-1])
+    for key in (
+        "fid",
+        "kid",
+        "precision",
+        "recall",
+        "density",
+        "coverage",
+        "classes_covered",
+        "class_histogram",
+        "label_accuracy",
+        "memorised_fraction",
+    ):
+        assert key in result
+    assert result["label_accuracy"] > 0.9
+    np.savez(tmp_path / "bad.npz", pictures=np.zeros(3))
+    bad = subprocess.run(
+        [sys.executable, "-m", "gan_lessons", "evaluate", str(tmp_path / "bad.npz")], capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and "has no `images` array (it has: pictures)" in bad.stderr
