@@ -66,6 +66,11 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=500),
         "fast": Budget(steps=300, batch_size=256, steps_per_epoch=50),
     },
+    # Lesson 08: only n_samples is used (images per controlled sample set).
+    "evaluation": {
+        "full": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=1000),
+        "fast": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=400),
+    },
     # Lesson 02's pitfall: the Keras 2 recipe run under Keras 3 (one train_on_batch per call).
     "keras2_pitfall": {
         "full": Budget(steps=300, batch_size=64, steps_per_epoch=300),

@@ -217,3 +217,27 @@ def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> di
             raise ValueError(f"labels must have one entry per image ({len(images)}), got shape {labels.shape}.")
         result["label_accuracy"] = float(np.mean(np.argmax(probs, axis=1) == labels))
     return result
+
+
+TABLE_COLUMNS = (
+    "fid",
+    "kid",
+    "inception_score",
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "classes_covered",
+    "memorised_fraction",
+)
+
+
+def format_table(results: dict[str, dict], columns=TABLE_COLUMNS) -> str:
+    """A plain-text table of :func:`evaluate` results, one row per sample set."""
+    width = max(len(name) for name in results) + 2
+    header = "set".ljust(width) + "".join(f"{c[:10]:>11}" for c in columns)
+    rows = []
+    for name, r in results.items():
+        cells = "".join(f"{r[c]:>11d}" if isinstance(r[c], int) else f"{r[c]:>11.3f}" for c in columns)
+        rows.append(name.ljust(width) + cells)
+    return "\n".join([header, *rows])

@@ -18,6 +18,7 @@ class Keras2RecipeResult:
     d_weights_changed: bool  # did any discriminator weight move at all?
     d_loss: list[float]  # per step: mean of the losses on the real and fake half-batches
     g_loss: list[float]  # per step: loss of the combined model (wants D(G(z)) = 1)
+    generator: object = None  # the generator this recipe trained (lesson 08 measures its samples)
 
 
 def keras2_recipe(images: np.ndarray, steps: int, batch_size: int = 64, seed: int = 0) -> Keras2RecipeResult:
@@ -55,4 +56,4 @@ def keras2_recipe(images: np.ndarray, steps: int, batch_size: int = 64, seed: in
         g_losses.append(float(g_loss))
     after = [keras.ops.convert_to_numpy(w) for w in discriminator.weights]
     changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
-    return Keras2RecipeResult(changed, d_losses, g_losses)
+    return Keras2RecipeResult(changed, d_losses, g_losses, generator)

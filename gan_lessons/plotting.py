@@ -144,3 +144,16 @@ def gan_1d_strip(frames, x_grid, p_data, n_frames: int = 4):
     axes[0, 0].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def sample_rows(sets: dict[str, np.ndarray], n: int = 10):
+    """One row of ``n`` images per named set, to compare sample sets at a glance."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(sets), 1, figsize=(n * 0.7, len(sets) * 0.8), squeeze=False)
+    for ax, (name, images) in zip(axes[:, 0], sets.items(), strict=True):
+        ax.imshow(image_grid(images[:n], ncols=n), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+    return fig

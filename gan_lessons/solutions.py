@@ -21,3 +21,8 @@ D_STAR = (5 / 7, 1 / 2, 2 / 7)  # exercise 1: p_data / (p_data + p_g) for (0.5, 
 # so both sums are equal: V = 2 (0.5 log 5/7 + 0.3 log 1/2 + 0.2 log 2/7).
 VALUE_AT_OPTIMUM = 2 * (0.5 * math.log(5 / 7) + 0.3 * math.log(1 / 2) + 0.2 * math.log(2 / 7))
 GRADIENT_RATIO = 0.95 / 0.05  # exercise 3: (1 − D) / D at D = 0.05
+
+# Lesson 08
+FID_1D = (0 - 3) ** 2 + (2 - 1) ** 2  # exercise 1: (mu1 - mu2)^2 + (sigma1 - sigma2)^2
+PRECISION_TOY = 0.5  # exercise 2
+COPY_METRIC = "memorised_fraction"  # exercise 3

@@ -186,3 +186,29 @@ def test_evaluate_cli_prints_one_json_line(tmp_path):
         [sys.executable, "-m", "gan_lessons", "evaluate", str(tmp_path / "bad.npz")], capture_output=True, text=True
     )
     assert bad.returncode == 1 and "has no `images` array (it has: pictures)" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "check, reference, wrong",
+    [
+        ("check_fid_1d", "FID_1D", [9.0, 11, "ten"]),
+        ("check_precision_toy", "PRECISION_TOY", [1.0, 0.0, "half"]),
+        ("check_copy_detector", "COPY_METRIC", ["fid", "precision", "accuracy"]),
+    ],
+)
+def test_lesson08_checks(check, reference, wrong):
+    from gan_lessons import exercises, solutions
+
+    fn, answer = getattr(exercises, check), getattr(solutions, reference)
+    assert fn(answer).status == exercises.CORRECT
+    assert fn(...).status == exercises.NOT_ATTEMPTED
+    for w in wrong:
+        assert fn(w).status == exercises.WRONG, w
+
+
+def test_exercise_references_agree_with_the_package():
+    from gan_lessons import solutions
+
+    assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(solutions.FID_1D)
+    toy = metrics.precision_recall(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([[0.5], [10.0]]), k=1)
+    assert toy["precision"] == solutions.PRECISION_TOY
