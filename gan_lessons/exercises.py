@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .metrics import TABLE_COLUMNS
+
 NOT_ATTEMPTED = "not attempted yet"
 CORRECT = "correct"
 WRONG = "wrong"
@@ -44,6 +46,16 @@ def _not_attempted(answer) -> bool:
 
 def _result(exercise: str, status: str, message: str) -> CheckResult:
     return CheckResult(exercise, status, message)
+
+
+def _numeric_answer(name: str, answer, prompt: str) -> tuple[float | None, CheckResult | None]:
+    """``(value, None)`` for a numeric answer, else ``(None, the result to return)``."""
+    if _not_attempted(answer):
+        return None, _result(name, NOT_ATTEMPTED, prompt)
+    try:
+        return float(answer), None
+    except (TypeError, ValueError):
+        return None, _result(name, WRONG, f"give a number, got {answer!r}.")
 
 
 def check_generator_loss(fn: Callable | None) -> CheckResult:
@@ -101,12 +113,9 @@ def check_first_layer_params(n) -> CheckResult:
 def check_equilibrium_output(p) -> CheckResult:
     """Lesson 02, exercise 3: what the optimal D outputs on every x once p_g = p_data."""
     name = "D at the equilibrium"
-    if _not_attempted(p):
-        return _result(name, NOT_ATTEMPTED, "set d_at_equilibrium to a number.")
-    try:
-        value = float(p)
-    except (TypeError, ValueError):
-        return _result(name, WRONG, f"give a number between 0 and 1, got {p!r}.")
+    value, early = _numeric_answer(name, p, "set d_at_equilibrium to a number.")
+    if early is not None:
+        return early
     if abs(value - 0.5) < 1e-6:
         return _result(name, CORRECT, "D*(x) = p_data / (p_data + p_g) = 1/2: it can only guess.")
     if value in (0.0, 1.0):
@@ -145,13 +154,10 @@ def check_value_at_optimum(v) -> CheckResult:
     from . import theory
 
     name = "V(G, D*)"
-    if _not_attempted(v):
-        return _result(name, NOT_ATTEMPTED, "set value_answer to a number.")
+    got, early = _numeric_answer(name, v, "set value_answer to a number.")
+    if early is not None:
+        return early
     expected = -2 * theory.LOG2 + 2 * theory.js_divergence(EXERCISE_P_DATA, EXERCISE_P_G)
-    try:
-        got = float(v)
-    except (TypeError, ValueError):
-        return _result(name, WRONG, f"give a number, got {v!r}.")
     if abs(got - expected) < 1e-4:
         return _result(name, CORRECT, f"{expected:.4f} = -2 log 2 + 2 JSD: the pair is not yet equal.")
     if abs(got - expected / np.log(2)) < 1e-3:
@@ -163,12 +169,9 @@ def check_gradient_ratio(r) -> CheckResult:
     """Lesson 01, exercise 3: at D(G(z)) = 0.05, how many times larger is the non-saturating gradient
     (with respect to the logit) than the minimax one?"""
     name = "non-saturating vs minimax gradient"
-    if _not_attempted(r):
-        return _result(name, NOT_ATTEMPTED, "set ratio_answer to a number.")
-    try:
-        got = float(r)
-    except (TypeError, ValueError):
-        return _result(name, WRONG, f"give a number, got {r!r}.")
+    got, early = _numeric_answer(name, r, "set ratio_answer to a number.")
+    if early is not None:
+        return early
     if abs(got - 19.0) < 1e-3:
         return _result(name, CORRECT, "(1 − D) / D = 0.95 / 0.05 = 19: where G is bad it learns 19 times faster.")
     if abs(got - 1 / 19) < 1e-3:
@@ -180,12 +183,9 @@ def check_gradient_ratio(r) -> CheckResult:
 def check_fid_1d(value) -> CheckResult:
     """Lesson 08, exercise 1: the Fréchet distance between N(0, 2²) and N(3, 1²)."""
     name = "Fréchet distance of two 1-D Gaussians"
-    if _not_attempted(value):
-        return _result(name, NOT_ATTEMPTED, "set fid_answer to a number.")
-    try:
-        got = float(value)
-    except (TypeError, ValueError):
-        return _result(name, WRONG, f"give a number, got {value!r}.")
+    got, early = _numeric_answer(name, value, "set fid_answer to a number.")
+    if early is not None:
+        return early
     if abs(got - 10.0) < 1e-6:
         return _result(name, CORRECT, "(0 − 3)² + 2² + 1² − 2·√(2²·1²) = 9 + 1 = 10.")
     if abs(got - 9.0) < 1e-6:
@@ -196,12 +196,9 @@ def check_fid_1d(value) -> CheckResult:
 def check_precision_toy(value) -> CheckResult:
     """Lesson 08, exercise 2: precision (k = 1) of fakes [0.5, 10] against reals [0, 1, 2, 3]."""
     name = "precision on a toy example"
-    if _not_attempted(value):
-        return _result(name, NOT_ATTEMPTED, "set precision_answer to a number between 0 and 1.")
-    try:
-        got = float(value)
-    except (TypeError, ValueError):
-        return _result(name, WRONG, f"give a number, got {value!r}.")
+    got, early = _numeric_answer(name, value, "set precision_answer to a number between 0 and 1.")
+    if early is not None:
+        return early
     if abs(got - 0.5) < 1e-9:
         return _result(name, CORRECT, "each real ball has radius 1; 0.5 is inside one, 10 in none: 1 of 2.")
     return _result(
@@ -212,17 +209,7 @@ def check_precision_toy(value) -> CheckResult:
     )
 
 
-METRIC_NAMES = (
-    "fid",
-    "kid",
-    "inception_score",
-    "precision",
-    "recall",
-    "density",
-    "coverage",
-    "classes_covered",
-    "memorised_fraction",
-)
+METRIC_NAMES = TABLE_COLUMNS  # the columns of lesson 08's table
 
 
 def check_copy_detector(metric) -> CheckResult:
