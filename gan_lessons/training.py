@@ -365,15 +365,10 @@ def train(
         print(f"Already trained for {done} steps (asked for {steps}); nothing to do.")
         return saver.history if saver else history
     all_callbacks = [NaNGuard(), *callbacks] + ([saver] if saver else [])
-    full_epochs, rest = divmod(steps - done, steps_per_epoch)
-    first_epoch = done // steps_per_epoch
-    runs = []
-    if full_epochs:
-        runs.append((first_epoch, first_epoch + full_epochs, steps_per_epoch))
-    if rest:
-        runs.append((first_epoch + full_epochs, first_epoch + full_epochs + 1, rest))
+    k = max(1, int(getattr(gan, "steps_per_execution", 1) or 1))
     try:
-        for initial_epoch, epochs, n_steps in runs:
+        for initial_epoch, epochs, n_steps, per_execution in _plan(done, steps, steps_per_epoch, k):
+            _set_steps_per_execution(gan, per_execution)
             h = gan.fit(
                 dataset,
                 initial_epoch=initial_epoch,
@@ -392,7 +387,37 @@ def train(
         else:
             print(f"Interrupted at step {gan.step}; the model keeps what it has learned so far.")
         raise
+    finally:
+        _set_steps_per_execution(gan, k)
     return saver.history if saver else history
+
+
+def _plan(done: int, steps: int, steps_per_epoch: int, k: int) -> list[tuple[int, int, int, int]]:
+    """Calls of ``fit`` that do exactly ``steps - done`` steps: (initial_epoch, epochs, steps per epoch,
+    steps_per_execution).
+
+    Keras always runs whole executions of ``k = steps_per_execution`` steps, so every epoch is a
+    multiple of k; a remainder smaller than one execution runs one step per execution.
+    """
+    per_epoch = max(k, steps_per_epoch // k * k)
+    full_epochs, rest = divmod(steps - done, per_epoch)
+    epoch = done // per_epoch
+    runs = []
+    if full_epochs:
+        runs.append((epoch, epoch + full_epochs, per_epoch, k))
+        epoch += full_epochs
+    if rest >= k:
+        runs.append((epoch, epoch + 1, rest // k * k, k))
+        epoch += 1
+    if rest % k:
+        runs.append((epoch, epoch + 1, rest % k, 1))
+    return runs
+
+
+def _set_steps_per_execution(gan: GAN, k: int) -> None:
+    if getattr(gan, "steps_per_execution", 1) != k:
+        gan.steps_per_execution = k
+        gan.train_function = None  # rebuilt by the next fit
 
 
 def write_run_info(out_dir: Path, info: dict) -> None:

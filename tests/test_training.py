@@ -66,6 +66,23 @@ def test_steps_per_execution_and_xla_path(mnist_subset):
     assert gan.step == 20
 
 
+def test_exact_step_counts_with_steps_per_execution():
+    """Keras runs whole executions; train() still does exactly the steps asked for."""
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        models.build_mlp_discriminator(hidden_units=(16,)),
+    )
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), steps_per_execution=4, jit_compile=True)
+    ds = data.make_dataset(np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)), batch_size=8)
+    training.train(gan, ds, steps=13, steps_per_epoch=6, verbose=0)
+    assert gan.step == 13 and gan.steps_per_execution == 4
+    history = training.train(gan, ds, steps=30, steps_per_epoch=7, verbose=0)
+    assert gan.step == 30 and gan.steps_per_execution == 4
+    # 17 more steps: epochs of 7 rounded down to 4 steps (a multiple of 4), four of them, then 1 step.
+    assert len(history["d_loss"]) == 5
+    assert training._plan(0, 13, 6, 4) == [(0, 3, 4, 4), (3, 4, 1, 1)]
+
+
 def test_mixed_precision_path_runs_on_cpu(mnist_subset, float32_policy):
     setup = configure_device(mixed_precision=True, jit_compile=False, steps_per_execution=2, verbose=False)
     assert keras.mixed_precision.global_policy().name == "mixed_float16"
