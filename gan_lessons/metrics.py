@@ -186,19 +186,19 @@ def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> di
     and for memorisation ``train`` (3,000) and ``unseen`` (the 1,000 test digits).
     With ``labels`` (the digit each sample was asked to be) also ``label_accuracy``.
     """
-    from .classifier import digit_splits, features_and_probabilities
+    from .classifier import digit_splits, features_and_probabilities, reference_features
 
     images = as_unit_images(images, "images")
     if len(images) < MIN_SAMPLES:
         raise ValueError(f"evaluate needs at least {MIN_SAMPLES} samples for stable metrics, got {len(images)}.")
-    if reference is None or train is None or unseen is None:
-        splits = digit_splits()
-        reference = splits.reference[0] if reference is None else reference
-        train = splits.train[0] if train is None else train
-        unseen = splits.test[0] if unseen is None else unseen
-    reference = as_unit_images(reference, "reference")
+    splits = digit_splits()
+    train = splits.train[0] if train is None else train
+    unseen = splits.test[0] if unseen is None else unseen
+    if reference is None:
+        ref_feats = reference_features()
+    else:
+        ref_feats, _ = features_and_probabilities(as_unit_images(reference, "reference"))
     feats, probs = features_and_probabilities(images)
-    ref_feats, _ = features_and_probabilities(reference)
     hist = class_histogram(probs)
     result = {
         "n": int(len(images)),

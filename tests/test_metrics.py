@@ -125,6 +125,10 @@ def test_splits_are_disjoint_and_balanced():
         assert np.all(np.bincount(labels, minlength=10) == len(labels) // 10)
     flat = {name: {img.tobytes() for img in getattr(s, name)[0]} for name in ("train", "reference", "test")}
     assert not (flat["train"] & flat["reference"]) and not (flat["train"] & flat["test"])
+    # Computed once and shared by every caller, so nobody may change it in place.
+    assert classifier.digit_splits() is s
+    with pytest.raises(ValueError, match="read-only"):
+        s.test[0][0, 0, 0, 0] = 1.0
 
 
 @pytest.fixture(scope="module")
