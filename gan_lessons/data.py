@@ -245,3 +245,37 @@ def make_dataset(
     if repeat:
         ds = ds.repeat()
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+def index_batches(n_items: int, batch_size: int, seed: int = 0, start_step: int = 0, shuffle: bool = True):
+    """A ``tf.data`` pipeline of index batches ``(batch_size,)`` int32 -- one per training step.
+
+    The batch of step ``s`` depends only on ``(seed, s)``: the data are visited in passes,
+    each a fresh permutation of ``range(n_items)`` (a stateless shuffle seeded by the pass
+    number), ``n_items // batch_size`` batches per pass.  So training resumed at step ``s``
+    sees exactly the batches an uninterrupted run would.  Used with
+    :meth:`gan_lessons.training.GAN.set_training_data`, which keeps the images on the device
+    so only these indices travel each step.  Taught in ``03_dcgan``.
+    """
+    import tensorflow as tf
+
+    for name, value in (("n_items", n_items), ("batch_size", batch_size)):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not isinstance(start_step, int | np.integer) or start_step < 0:
+        raise ValueError(f"start_step must be a non-negative integer, got {start_step!r}.")
+    if batch_size > n_items:
+        raise ValueError(f"batch_size={batch_size} is larger than the dataset ({n_items} items).")
+    per_pass = n_items // batch_size
+    offsets = tf.range(batch_size, dtype=tf.int64)
+
+    def batch_of_step(step):
+        epoch, position = step // per_pass, step % per_pass
+        index = position * batch_size + offsets
+        if not shuffle:
+            return tf.cast(index, tf.int32)
+        pass_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
+        return tf.cast(tf.random.experimental.index_shuffle(index, pass_seed, n_items - 1), tf.int32)
+
+    steps = tf.data.Dataset.range(int(start_step), np.iinfo(np.int64).max)
+    return steps.map(batch_of_step, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).prefetch(tf.data.AUTOTUNE)

@@ -45,9 +45,13 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         latent_dim: int | None = None,
         seed: int = 0,
+        ema_decay: float | None = None,
+        augment_shift: int = 0,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999), or None; got {ema_decay!r}.")
         for role, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
@@ -64,9 +68,23 @@ class GAN(keras.Model):
             )
         self.generator = generator
         self.discriminator = discriminator
+        # An exponential moving average of the generator's weights: a smoothed generator that
+        # samples better than the raw one, whose weights jitter from step to step in the game.
+        self.ema_decay = ema_decay
+        if not isinstance(augment_shift, int) or isinstance(augment_shift, bool) or augment_shift < 0:
+            raise ValueError(f"augment_shift must be a whole number of pixels >= 0, got {augment_shift!r}.")
+        self.augment_shift = augment_shift
+        self.ema_generator = None
+        if ema_decay is not None:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+            self.ema_generator.trainable = False
         self.latent_dim = int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.step_counter = self.add_weight(shape=(), initializer="zeros", dtype="int64", trainable=False, name="step")
+        self.step_counter = self.add_weight(
+            shape=(), initializer="zeros", dtype="int64", trainable=False, name="step", aggregation="only_first_replica"
+        )
+        self._device_images = self._device_labels = None
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="D_real")  # mean D(x) on real images
@@ -115,11 +133,25 @@ class GAN(keras.Model):
         """Number of training steps done so far (kept in checkpoints)."""
         return int(self.step_counter.numpy())
 
+    @property
+    def sampler(self) -> keras.Model:
+        """The generator used for samples: the moving-average one when ``ema_decay`` is set."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
     def call(self, z, training: bool = False):
-        return self.generator(z, training=training)
+        return self.sampler(z, training=training)
 
     def sample_noise(self, batch_size):
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        """Standard normal noise ``(batch_size, latent_dim)`` from the GAN's seeded generator.
+
+        Under ``tf.distribute`` every replica holds the same generator state, so the replica's
+        number is mixed into the seed: replicas draw different noise, reproducibly."""
+        seed = self.seed_generator.next()
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
+            seed = seed + tf.stack([replica * 7919, tf.zeros_like(replica)])
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
 
     def generate(self, noise: np.ndarray | int, batch_size: int = 500) -> np.ndarray:
         """Images (numpy, in [-1, 1]) for given noise ``(n, latent_dim)`` or ``n`` fresh draws."""
@@ -128,7 +160,7 @@ class GAN(keras.Model):
         noise = np.asarray(noise, dtype=np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
-        return self.generator.predict(noise, batch_size=batch_size, verbose=0)
+        return self.sampler.predict(noise, batch_size=batch_size, verbose=0)
 
     # -- the training step -------------------------------------------------
     def discriminator_loss(self, real_logits, fake_logits):
@@ -137,29 +169,69 @@ class GAN(keras.Model):
     def generator_loss(self, fake_logits):
         return self.g_loss_fn(fake_logits)
 
+    def unpack_batch(self, data):
+        """``(real images, labels or None)`` from what the dataset yields.
+
+        A batch is images, ``(images, labels)``, or -- with :meth:`set_training_data` -- a
+        vector of integer indices into the images kept on the device (then nothing but
+        indices crosses from the host to the accelerator each step).
+        """
+        if isinstance(data, tuple | list):
+            real, labels = data[0], (data[1] if len(data) > 1 else None)
+        else:
+            real, labels = data, None
+        if self._device_images is not None and real.dtype.is_integer:
+            indices = real
+            real = tf.gather(self._device_images, indices)
+            labels = tf.gather(self._device_labels, indices) if self._device_labels is not None else None
+        return real, labels
+
+    def set_training_data(self, images: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Keep the whole training set on the device (GPU memory, or host memory on a CPU);
+        batches of indices from :func:`gan_lessons.data.index_batches` then pick from it."""
+        images = np.asarray(images, dtype=np.float32)
+        expected = tuple(self.discriminator.input_shape[1:])
+        if images.shape[1:] != expected:
+            raise ValueError(f"Training images have shape {images.shape[1:]} but the discriminator expects {expected}.")
+        if labels is not None and len(labels) != len(images):
+            raise ValueError(f"{len(labels)} labels for {len(images)} images: they must match.")
+        with self.distribute_strategy.scope():
+            # Plain tf.Variables: not model weights, so never written into checkpoints.
+            self._device_images = tf.Variable(images, trainable=False, name="training_images")
+            self._device_labels = (
+                None if labels is None else tf.Variable(np.asarray(labels), trainable=False, name="training_labels")
+            )
+
+    def _replicas(self) -> int:
+        return tf.distribute.get_strategy().num_replicas_in_sync
+
     def train_step(self, data):
-        real = data[0] if isinstance(data, tuple | list) else data
+        real, _ = self.unpack_batch(data)
         batch_size = tf.shape(real)[0]
+        # Under tf.distribute each replica averages over its own slice of the batch and the
+        # optimizer sums the replicas' gradients, so each replica's loss is divided by their number.
+        share = 1.0 / self._replicas()
 
-        # 1) Discriminator: push D(real) up and D(G(z)) down.
+        # The generator runs once per step: its fakes train D, then (after D's update) G.
         z = self.sample_noise(batch_size)
-        with tf.GradientTape() as tape:
+        with tf.GradientTape() as g_tape:
             fake = self.generator(z, training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-            scaled = self.d_optimizer.scale_loss(d_loss)
-        d_vars = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
-
-        # 2) Generator: fresh noise, make D call the fakes real.
-        z = self.sample_noise(batch_size)
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.generator(z, training=True), training=True)
+            with g_tape.stop_recording():
+                # 1) Discriminator: push D(real) up and D(G(z)) down.
+                with tf.GradientTape() as d_tape:
+                    real_logits = self.discriminator(self.augment(real), training=True)
+                    fake_logits = self.discriminator(self.augment(fake), training=True)
+                    d_loss = self.discriminator_loss(real_logits, fake_logits)
+                    scaled = self.d_optimizer.scale_loss(d_loss * share)
+                d_vars = self.discriminator.trainable_variables
+                self.d_optimizer.apply(d_tape.gradient(scaled, d_vars), d_vars)
+            # 2) Generator: make the updated D call the same fakes real.
+            fake_logits_g = self.discriminator(self.augment(fake), training=True)
             g_loss = self.generator_loss(fake_logits_g)
-            scaled = self.g_optimizer.scale_loss(g_loss)
+            scaled = self.g_optimizer.scale_loss(g_loss * share)
         g_vars = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+        self.g_optimizer.apply(g_tape.gradient(scaled, g_vars), g_vars)
+        self.update_ema()
 
         self.step_counter.assign_add(1)
         self.d_loss_tracker.update_state(d_loss)
@@ -167,6 +239,30 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
         self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
         return {m.name: m.result() for m in self.metrics}
+
+    def augment(self, images):
+        """What D sees: with ``augment_shift = m > 0`` each image is moved by a random whole number of
+        pixels in [-m, m] both ways (background, -1, fills in).  Real and fake images get the same kind of
+        shift, and the shift is differentiable, so G learns unshifted digits while D, seeing more
+        varied inputs, memorises the training set more slowly (DiffAugment, Zhao et al. 2020)."""
+        m = self.augment_shift
+        if not m:
+            return images
+        batch, height, width = tf.shape(images)[0], tf.shape(images)[1], tf.shape(images)[2]
+        shifts = tf.random.stateless_uniform((batch, 2), self.seed_generator.next(), -m, m + 1, dtype=tf.int32)
+        padded = tf.pad(images, [[0, 0], [m, m], [m, m], [0, 0]], constant_values=-1.0)  # background of [-1, 1] images
+        rows = tf.range(height)[None, :] + m - shifts[:, :1]
+        cols = tf.range(width)[None, :] + m - shifts[:, 1:]
+        moved = tf.gather(padded, rows, axis=1, batch_dims=1)
+        return tf.gather(moved, cols, axis=2, batch_dims=1)
+
+    def update_ema(self) -> None:
+        """Move the moving-average generator towards the current one (all weights, batch-norm
+        statistics included)."""
+        if self.ema_generator is None:
+            return
+        for average, current in zip(self.ema_generator.weights, self.generator.weights, strict=True):
+            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(current, average.dtype))
 
     # -- checkpoints ---------------------------------------------------------
     def _own_state(self):
@@ -193,7 +289,11 @@ class GAN(keras.Model):
         path = Path(path)
         if not path.name.endswith(".weights.h5"):
             raise ValueError(f"Checkpoint file names end in .weights.h5, got {path.name!r}.")
-        for v in self.generator.weights + self.discriminator.weights:
+        for v in (
+            self.generator.weights
+            + self.discriminator.weights
+            + (self.ema_generator.weights if self.ema_generator else [])
+        ):
             if not np.all(np.isfinite(keras.ops.convert_to_numpy(v))):
                 raise TrainingDivergedError(
                     f"Not saving a checkpoint: weight {v.path} is not finite. "
@@ -300,18 +400,99 @@ class SampleGrid(keras.callbacks.Callback):
             self._record()
 
 
+class CheckpointDir:
+    """A folder of rotating checkpoints: ``step-00001000.weights.h5`` ..., the last ``keep`` kept.
+
+    Each file is written atomically by :meth:`GAN.save_checkpoint`.  :meth:`restore` loads the
+    newest one that is readable; a missing or corrupt newest file is reported and the previous
+    good one is used instead, so a crash while writing (or a damaged Drive copy) costs at most
+    one checkpoint interval.  The loss history of all runs is kept in ``history.json``.
+    """
+
+    PATTERN = "step-*.weights.h5"
+
+    def __init__(self, path: str | os.PathLike, keep: int = 3):
+        if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
+            raise ValueError(f"keep must be a positive integer, got {keep!r}.")
+        self.path = Path(path)
+        if self.path.name.endswith(".weights.h5"):
+            raise ValueError(f"{self.path} is a file name; CheckpointDir wants a folder.")
+        self.keep = keep
+        self.history_path = self.path / "history.json"
+
+    def files(self) -> list[Path]:
+        """Checkpoint files, oldest first."""
+        if not self.path.is_dir():
+            return []
+        return sorted(p for p in self.path.glob(self.PATTERN) if ".tmp." not in p.name)
+
+    def save(self, gan: GAN) -> Path:
+        written = gan.save_checkpoint(self.path / f"step-{gan.step:08d}.weights.h5")
+        for old in self.files()[: -self.keep]:
+            old.unlink(missing_ok=True)
+        return written
+
+    def restore(self, gan: GAN) -> int | None:
+        """Load the newest good checkpoint into ``gan``; its step, or None if there is none."""
+        files = self.files()
+        failures = []
+        for candidate in reversed(files):
+            try:
+                step = gan.load_checkpoint(candidate)
+            except CheckpointError as exc:
+                failures.append(str(exc))
+                print(f"Warning: skipping {candidate.name}: it is unreadable ({exc}). Trying the previous one.")
+                continue
+            if failures:
+                print(f"Fell back to {candidate.name} (step {step}).")
+            return step
+        if failures:
+            raise CheckpointError(
+                f"No readable checkpoint in {self.path}: all {len(files)} files are corrupt or from another model "
+                f"(latest error: {failures[0]}). Delete the folder (or train into another) to start over."
+            )
+        return None
+
+
+class CheckpointFile:
+    """A single checkpoint file, overwritten each time (lesson 02's simple case)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.history_path = history_path(self.path)
+
+    def save(self, gan: GAN) -> Path:
+        return gan.save_checkpoint(self.path)
+
+    def restore(self, gan: GAN) -> int | None:
+        return gan.load_checkpoint(self.path) if self.path.exists() else None
+
+
+def checkpoint_store(checkpoint: str | os.PathLike | CheckpointDir | CheckpointFile):
+    """A ``*.weights.h5`` path is one file; any other path is a :class:`CheckpointDir`."""
+    if isinstance(checkpoint, CheckpointDir | CheckpointFile):
+        return checkpoint
+    if Path(checkpoint).name.endswith(".weights.h5"):
+        return CheckpointFile(checkpoint)
+    return CheckpointDir(checkpoint)
+
+
 class Checkpoint(keras.callbacks.Callback):
-    """Saves :meth:`GAN.save_checkpoint` at the end of every epoch, and the loss history
-    of all runs so far beside it (``*.history.json``), so a resumed run plots the whole curve."""
+    """Saves a checkpoint at the end of every epoch (every ``steps_per_epoch`` steps), and the
+    loss history of all runs so far beside it, so a resumed run plots the whole curve.
+
+    ``path``: a ``*.weights.h5`` file (overwritten) or a folder (rotating, see :class:`CheckpointDir`).
+    """
 
     def __init__(self, path):
         super().__init__()
-        self.path = Path(path)
-        self.history_path = history_path(self.path)
-        self.history = load_history(self.path)
+        self.store = checkpoint_store(path)
+        self.path = self.store.path
+        self.history_path = self.store.history_path
+        self.history = _read_history(self.history_path)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.model.save_checkpoint(self.path)
+        self.store.save(self.model)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
         tmp = self.history_path.with_suffix(".tmp")
@@ -321,12 +502,17 @@ class Checkpoint(keras.callbacks.Callback):
 
 def history_path(checkpoint: str | os.PathLike) -> Path:
     checkpoint = Path(checkpoint)
+    if not checkpoint.name.endswith(".weights.h5"):
+        return checkpoint / "history.json"
     return checkpoint.with_name(checkpoint.name.replace(".weights.h5", ".history.json"))
 
 
 def load_history(checkpoint: str | os.PathLike) -> dict[str, list[float]]:
-    """The per-epoch losses saved beside a checkpoint (empty if there are none)."""
-    path = history_path(checkpoint)
+    """The per-epoch losses saved beside a checkpoint file or in a checkpoint folder (empty if none)."""
+    return _read_history(history_path(checkpoint))
+
+
+def _read_history(path: Path) -> dict[str, list[float]]:
     if not path.exists():
         return {}
     try:
@@ -340,37 +526,64 @@ def train(
     dataset,
     steps: int,
     steps_per_epoch: int,
-    checkpoint: str | os.PathLike | None = None,
+    checkpoint: str | os.PathLike | CheckpointDir | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose="auto",
+    batch_size: int | None = None,
+    seed: int = 0,
+    labels: np.ndarray | None = None,
 ) -> dict[str, list[float]]:
     """Train ``gan`` until it has done ``steps`` steps in all, resuming from ``checkpoint``.
 
-    If the checkpoint file exists it is loaded first, so running again continues
-    where the last run stopped.  A checkpoint is written every epoch and when
-    training is interrupted (Ctrl-C / the stop button); a NaN loss stops training
-    with an explanation.  Returns the per-epoch history: of every run into this
-    checkpoint when one is given, else of this call.
+    ``dataset`` is a ``tf.data`` pipeline of batches, or the training images themselves
+    (numpy, with ``batch_size``, ``seed`` and optional ``labels``).  Given arrays, the images
+    are kept on the device and each step's batch is a function of ``(seed, step)``
+    (:func:`gan_lessons.data.index_batches`), so a resumed run is identical to an
+    uninterrupted one.
+
+    ``checkpoint`` is a ``*.weights.h5`` file or a folder of rotating checkpoints.  If one
+    exists it is loaded first, so running again continues where the last run stopped.  A
+    checkpoint is written every epoch and when training is interrupted (Ctrl-C / the stop
+    button); a NaN loss stops training with an explanation.  Returns the per-epoch history:
+    of every run into this checkpoint when one is given, else of this call.
     """
     for name, value in (("steps", steps), ("steps_per_epoch", steps_per_epoch)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    if checkpoint is not None and Path(checkpoint).exists():
-        done = gan.load_checkpoint(checkpoint)
-        print(f"Resumed from {checkpoint} at step {done}.")
+    store = checkpoint_store(checkpoint) if checkpoint is not None else None
+    if store is not None:
+        resumed = store.restore(gan)
+        if resumed is not None:
+            print(f"Resumed from {store.path} at step {resumed}.")
     done = gan.step
+    batches = lambda: dataset  # noqa: E731
+    if isinstance(dataset, np.ndarray):
+        if batch_size is None:
+            raise ValueError("Training on arrays needs batch_size=..., e.g. train(gan, images, ..., batch_size=64).")
+        from .data import index_batches
+
+        n_images = len(dataset)
+        gan.set_training_data(dataset, labels)
+        # Each fit() starts a fresh iterator, so the index pipeline starts at the current step.
+        batches = lambda: index_batches(n_images, batch_size, seed=seed, start_step=gan.step)  # noqa: E731
     history: dict[str, list[float]] = {}
-    saver = Checkpoint(checkpoint) if checkpoint is not None else None
+    saver = Checkpoint(store) if store is not None else None
     if done >= steps:
         print(f"Already trained for {done} steps (asked for {steps}); nothing to do.")
         return saver.history if saver else history
     all_callbacks = [NaNGuard(), *callbacks] + ([saver] if saver else [])
     k = max(1, int(getattr(gan, "steps_per_execution", 1) or 1))
+    if k > 1 and gan.distribute_strategy.num_replicas_in_sync > 1:
+        # Keras 3 fails to run several steps per execution across replicas (its multi-step
+        # loop cannot hold the optimizer's cross-replica merge, keras-team/keras#19246).
+        print(f"Training on {gan.distribute_strategy.num_replicas_in_sync} replicas: steps_per_execution 1, not {k}.")
+        _set_steps_per_execution(gan, 1)
+        k = 1
     try:
         for initial_epoch, epochs, n_steps, per_execution in _plan(done, steps, steps_per_epoch, k):
             _set_steps_per_execution(gan, per_execution)
             h = gan.fit(
-                dataset,
+                batches(),
                 initial_epoch=initial_epoch,
                 epochs=epochs,
                 steps_per_epoch=n_steps,
@@ -381,9 +594,9 @@ def train(
             for key, values in h.history.items():
                 history.setdefault(key, []).extend(float(v) for v in values)
     except KeyboardInterrupt:
-        if checkpoint is not None:
-            gan.save_checkpoint(checkpoint)
-            print(f"Interrupted at step {gan.step}; saved {checkpoint}. Run again to continue.")
+        if store is not None:
+            written = store.save(gan)
+            print(f"Interrupted at step {gan.step}; saved {written}. Run again to continue.")
         else:
             print(f"Interrupted at step {gan.step}; the model keeps what it has learned so far.")
         raise

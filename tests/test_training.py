@@ -251,3 +251,53 @@ def test_minimax_loss_can_be_chosen(mnist_subset):
     assert gan.g_loss_fn is losses.generator_loss_minimax
     with pytest.raises(ValueError, match="non_saturating, minimax"):
         gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="hinge")
+
+
+def test_moving_average_generator_follows_the_generator(mnist_subset, tmp_path):
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        models.build_mlp_discriminator(hidden_units=(16,)),
+        ema_decay=0.25,
+    )
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    start = _weights(gan.generator)
+    assert all(np.array_equal(a, np.array(b)) for a, b in zip(start, gan.ema_generator.weights, strict=True))
+    training.train(gan, mnist_subset.images[:64], steps=1, steps_per_epoch=1, batch_size=32, verbose=0)
+    for before, now, average in zip(start, gan.generator.weights, gan.ema_generator.weights, strict=True):
+        np.testing.assert_allclose(np.array(average), 0.25 * before + 0.75 * np.array(now), rtol=1e-5, atol=1e-6)
+    assert gan.sampler is gan.ema_generator
+    path = gan.save_checkpoint(tmp_path / "ema.weights.h5")
+    keras.utils.set_random_seed(1)
+    restored = training.GAN(
+        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        models.build_mlp_discriminator(hidden_units=(16,)),
+        ema_decay=0.25,
+    )
+    restored.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    restored.load_checkpoint(path)
+    np.testing.assert_array_equal(
+        restored.generate(np.ones((2, 8), "float32")), gan.generate(np.ones((2, 8), "float32"))
+    )
+    with pytest.raises(ValueError, match="ema_decay must be between 0 and 1"):
+        training.GAN(models.build_mlp_generator(latent_dim=8), models.build_mlp_discriminator(), ema_decay=1.5)
+
+
+def test_latent_directions_and_attribute_vectors():
+    from gan_lessons import latent
+
+    # A linear "generator" whose first pixel is 3 z_0 and whose second is z_1: z_0 changes the image most.
+    z = keras.Input((4,))
+    pixels = keras.layers.Dense(
+        4, use_bias=False, kernel_initializer=keras.initializers.Constant(np.diag([3, 1, 0, 0]))
+    )(z)
+    generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(pixels))
+    directions = latent.main_directions(generator, n=2, n_samples=200)
+    np.testing.assert_allclose(np.abs(directions), [[1, 0, 0, 0], [0, 1, 0, 0]], atol=1e-2)
+    bright_second_pixel = latent.attribute_vector(generator, score=lambda images: images[:, 0, 1, 0], n_samples=400)
+    assert np.argmax(np.abs(bright_second_pixel)) == 1 and bright_second_pixel[1] > 1.0
+    assert latent.ink(np.array([[[[1.0], [-1.0]]], [[[1.0], [0.5]]]])).tolist() == [0.5, 1.0]
+    with pytest.raises(ValueError, match="n must be a whole number"):
+        latent.main_directions(generator, n=9)
+    with pytest.raises(ValueError, match="one number per image"):
+        latent.attribute_vector(generator, score=lambda images: images, n_samples=50)
