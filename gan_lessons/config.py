@@ -57,6 +57,16 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
     },
+    "dcgan": {
+        "full": Budget(steps=8_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
+    },
+    # Lesson 03's speed benchmark (gan_lessons.bench): `steps` per timed repeat at the tutorial's
+    # batch of 256, `n_samples` timed repeats.
+    "bench": {
+        "full": Budget(steps=12, batch_size=256, steps_per_epoch=12, n_samples=5),
+        "fast": Budget(steps=4, batch_size=256, steps_per_epoch=4, n_samples=1),
+    },
     # Lesson 01: a discriminator trained alone against fixed p_data and p_g, then a 1-D GAN.
     "theory_discriminator": {
         "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=3_000),

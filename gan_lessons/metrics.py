@@ -150,6 +150,15 @@ def class_histogram(probabilities: np.ndarray) -> np.ndarray:
     return np.bincount(predicted, minlength=10) / len(predicted)
 
 
+def confident_share(probabilities: np.ndarray, threshold: float = 0.9) -> float:
+    """Share of samples the classifier calls one digit with probability >= ``threshold``:
+    a legible-digit rate (blurry or in-between shapes get spread-out probabilities)."""
+    probabilities = np.asarray(probabilities)
+    if probabilities.ndim != 2:
+        raise ValueError(f"probabilities must be (N, classes), got shape {probabilities.shape}.")
+    return float(np.mean(probabilities.max(axis=1) >= threshold))
+
+
 def classes_covered(histogram: np.ndarray, min_share: float = 0.02) -> int:
     """Digits that make up at least ``min_share`` of the samples (a fifth of a fair 10 % share)."""
     return int(np.sum(np.asarray(histogram) >= min_share))
@@ -208,6 +217,7 @@ def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> di
         **precision_recall(ref_feats, feats),
         **density_coverage(ref_feats, feats),
         "classes_covered": classes_covered(hist),
+        "confident": confident_share(probs),
         "class_histogram": [round(float(h), 4) for h in hist],
         **memorisation(images, as_unit_images(train, "train"), as_unit_images(unseen, "unseen")),
     }

@@ -86,3 +86,89 @@ def build_mlp_discriminator(
         x = layers.LeakyReLU(0.2)(x)
     logits = layers.Dense(1, dtype="float32", name="logit")(x)
     return keras.Model(images, logits, name=name)
+
+
+# -- DCGAN (lesson 03) ---------------------------------------------------------
+def dcgan_init() -> keras.initializers.Initializer:
+    """The DCGAN paper's initialisation: every weight drawn from N(0, 0.02)."""
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def _dcgan_batch_norm() -> layers.Layer:
+    # The DCGAN paper also initialises the batch-norm scale near 1 with std 0.02.
+    return layers.BatchNormalization(gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02))
+
+
+def _check_dcgan_shape(image_shape) -> tuple[int, int, int]:
+    shape = _check_image_shape(image_shape)
+    if shape[0] % 4 or shape[1] % 4:
+        raise ValueError(
+            f"The DCGAN models halve the image size twice, so height and width must be divisible by 4; "
+            f"got image_shape={shape}. Pad or resize the images (MNIST's 28x28 works)."
+        )
+    return shape
+
+
+def build_dcgan_generator(
+    latent_dim: int = 100,
+    image_shape: Sequence[int] = MNIST_SHAPE,
+    base_filters: int = 64,
+    upsampling: str = "transposed",
+    name: str = "generator",
+) -> keras.Model:
+    """DCGAN generator: project and reshape, then two 2x upsamplings to the image size.
+
+    ``z (batch, latent_dim)`` -> Dense to ``(H/4, W/4, 2*base_filters)`` -> BN -> ReLU
+    -> 2x up to ``base_filters`` channels -> BN -> ReLU -> 2x up to ``C`` channels -> tanh,
+    so images ``(batch, H, W, C)`` in [-1, 1].  ``upsampling="transposed"`` uses
+    ``Conv2DTranspose(kernel 4, stride 2)`` -- a kernel divisible by the stride, which avoids
+    the checkerboard artefacts of kernel 3 or 5; ``"resize"`` uses nearest-neighbour
+    upsampling followed by a 3x3 convolution (no checkerboard by construction).
+    Taught in ``03_dcgan``.
+    """
+    _check_positive_int("latent_dim", latent_dim)
+    _check_positive_int("base_filters", base_filters)
+    h, w, c = _check_dcgan_shape(image_shape)
+    if upsampling not in ("transposed", "resize"):
+        raise ValueError(f"upsampling must be 'transposed' or 'resize', got {upsampling!r}.")
+    init = dcgan_init()
+
+    def up(x, filters, **kwargs):
+        if upsampling == "transposed":
+            return layers.Conv2DTranspose(filters, 4, strides=2, padding="same", kernel_initializer=init, **kwargs)(x)
+        x = layers.UpSampling2D(2, interpolation="nearest")(x)
+        return layers.Conv2D(filters, 3, padding="same", kernel_initializer=init, **kwargs)(x)
+
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense((h // 4) * (w // 4) * 2 * base_filters, use_bias=False, kernel_initializer=init)(z)
+    x = layers.Reshape((h // 4, w // 4, 2 * base_filters))(x)
+    x = layers.ReLU()(_dcgan_batch_norm()(x))
+    x = up(x, base_filters, use_bias=False)
+    x = layers.ReLU()(_dcgan_batch_norm()(x))
+    x = up(x, c)
+    images = layers.Activation("tanh", dtype="float32", name="tanh")(x)
+    return keras.Model(z, images, name=name)
+
+
+def build_dcgan_discriminator(
+    image_shape: Sequence[int] = MNIST_SHAPE,
+    base_filters: int = 64,
+    name: str = "discriminator",
+) -> keras.Model:
+    """DCGAN discriminator: two stride-2 convolutions (no pooling) with LeakyReLU(0.2), one logit.
+
+    Images ``(batch, H, W, C)`` in [-1, 1] -> Conv 4x4/2 (no BN on the input layer, as in the
+    paper) -> LeakyReLU -> Conv 4x4/2 -> BN -> LeakyReLU -> Flatten -> Dense -> logits ``(batch, 1)``
+    (float32 even under mixed precision).  Taught in ``03_dcgan``.
+    """
+    _check_positive_int("base_filters", base_filters)
+    shape = _check_dcgan_shape(image_shape)
+    init = dcgan_init()
+    images = keras.Input(shape, name="images")
+    x = layers.Conv2D(base_filters, 4, strides=2, padding="same", kernel_initializer=init)(images)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2D(2 * base_filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init)(x)
+    x = layers.LeakyReLU(0.2)(_dcgan_batch_norm()(x))
+    x = layers.Flatten()(x)
+    logits = layers.Dense(1, dtype="float32", kernel_initializer=init, name="logit")(x)
+    return keras.Model(images, logits, name=name)

@@ -49,12 +49,20 @@ def show_source(obj) -> None:
         print(source)
 
 
-def run_dir(name: str) -> Path:
-    """Where a lesson keeps its checkpoint: ``runs/NAME`` beside the notebook, so a rerun
-    (or a reconnected Colab session) continues training.  In fast mode a fresh temporary
-    folder, so CI runs never mix with a student's real run."""
+def run_dir(name: str, drive: bool = False) -> Path:
+    """Where a lesson keeps its checkpoints: ``runs/NAME`` beside the notebook, so a rerun
+    continues training.  In Colab with ``drive=True``, a folder on the user's Google Drive
+    (``MyDrive/gan-lessons/runs/NAME``), so a new runtime after a disconnect resumes too.
+    In fast mode a fresh temporary folder, so CI runs never mix with a student's real run."""
     if fast_mode():
         return Path(tempfile.mkdtemp(prefix=f"{name}-fast-"))
     path = Path("runs") / name
+    if drive and in_colab():
+        from google.colab import drive as colab_drive  # only exists in Colab
+
+        colab_drive.mount("/content/drive")
+        path = Path("/content/drive/MyDrive/gan-lessons/runs") / name
+    elif drive:
+        print("Not in Colab: checkpoints stay in the local folder", path)
     path.mkdir(parents=True, exist_ok=True)
     return path

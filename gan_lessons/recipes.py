@@ -47,8 +47,49 @@ def vanilla_gan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int
     return gan
 
 
+def dcgan(
+    seed: int = 0,
+    setup: DeviceSetup | None = None,
+    latent_dim: int = 100,
+    ema_decay: float | None = 0.999,
+    augment_shift: int = 2,
+) -> GAN:
+    """The DCGAN of lesson 03: strided convolutions, batch norm, ReLU in G and LeakyReLU in D,
+    tanh output, N(0, 0.02) initialisation, Adam(2e-4, beta_1=0.5) for both players; samples come
+    from a moving average of the generator's weights (``ema_decay``)."""
+    import keras
+
+    from .models import build_dcgan_discriminator, build_dcgan_generator
+    from .training import GAN
+
+    keras.utils.set_random_seed(seed)
+    with (setup.strategy() if setup is not None else _default_strategy()).scope():
+        gan = GAN(
+            build_dcgan_generator(latent_dim=latent_dim),
+            build_dcgan_discriminator(),
+            seed=seed,
+            ema_decay=ema_decay,
+            augment_shift=augment_shift,
+            name="dcgan",
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            g_loss="non_saturating",
+            **(setup.compile_kwargs(convolutional=True) if setup is not None else {}),
+        )
+    return gan
+
+
+def _default_strategy():
+    import tensorflow as tf
+
+    return tf.distribute.get_strategy()
+
+
 RECIPES: dict[str, Recipe] = {
     "vanilla": Recipe("vanilla", "mnist", vanilla_gan, "MLP GAN on MNIST (lesson 02)"),
+    "dcgan": Recipe("dcgan", "mnist", dcgan, "DCGAN on MNIST (lesson 03)"),
 }
 
 

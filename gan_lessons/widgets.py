@@ -51,3 +51,32 @@ def theory_explorer():
 
     out = widgets.interactive_output(draw, {"g_mean": mean, "g_std": std})
     return widgets.VBox([widgets.HBox([mean, std]), out])
+
+
+def latent_explorer(generator, n_directions: int = 4, seed: int = 0, span: float = 3.0):
+    """Sliders over the main directions of ``z`` (:func:`gan_lessons.latent.main_directions`)
+    and a starting point; the digit redraws as they move (lesson 03)."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from .latent import main_directions
+
+    directions = main_directions(generator, n=n_directions, seed=seed)
+    start = widgets.IntSlider(value=seed, min=0, max=99, description="start z")
+    sliders = [
+        widgets.FloatSlider(value=0.0, min=-span, max=span, step=0.25, description=f"direction {i + 1}")
+        for i in range(n_directions)
+    ]
+
+    def draw(start_seed, **amounts):
+        z = np.random.default_rng(start_seed).standard_normal((1, generator.input_shape[-1])).astype(np.float32)
+        z = z + sum(amounts[f"d{i}"] * directions[i] for i in range(n_directions))
+        image = np.asarray(generator.predict(z, verbose=0))[0]
+        plt.figure(figsize=(2.5, 2.5))
+        plt.imshow(image[..., 0] if image.shape[-1] == 1 else (image + 1) / 2, vmin=-1, vmax=1)
+        plt.axis("off")
+        plt.show()
+
+    controls = {"start_seed": start, **{f"d{i}": s for i, s in enumerate(sliders)}}
+    out = widgets.interactive_output(draw, controls)
+    return widgets.HBox([widgets.VBox([start, *sliders]), out])

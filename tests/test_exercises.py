@@ -22,6 +22,18 @@ CASES = [
     ),  # sum instead of mean
     (exercises.check_first_layer_params, solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
     (exercises.check_equilibrium_output, solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
+    (exercises.check_transposed_output_size, solutions.UPSAMPLED_SIZE, [16, 4, 7, "14 pixels"]),
+    (
+        exercises.check_slerp,
+        solutions.slerp,
+        [
+            lambda z0, z1, t: (1 - t) * z0 + t * z1,  # linear, not spherical
+            lambda z0, z1, t: z0,
+            lambda z0, z1, t: np.concatenate([z0, z1]),  # wrong shape
+        ],
+    ),
+    (exercises.check_checkerboard_kernels, solutions.EVEN_KERNELS, [[3, 5], [4], [2, 3, 4, 5, 6], "four"]),
+    (exercises.check_first_conv_params, solutions.FIRST_CONV_PARAMS, [1024, 50_240, 17, "many"]),
 ]
 
 

@@ -1,0 +1,216 @@
+"""Lesson 03: DCGAN models, exact resume, rotating checkpoints, tf.distribute, mixed precision, bench."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+from gan_lessons import bench, cli, data, device, models, pretrained, recipes, training
+
+
+def _train(out, steps, *extra):
+    args = ["train", "dcgan", "--out", str(out), "--steps", str(steps), "--samples", "64", "--checkpoint-every", "8"]
+    assert cli.main(args + list(extra)) == 0
+
+
+def _samples(out):
+    with np.load(out / "samples.npz") as f:
+        return f["images"]
+
+
+def test_dcgan_models_follow_the_guidelines():
+    g, d = models.build_dcgan_generator(latent_dim=16), models.build_dcgan_discriminator()
+    assert g.output_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
+    kinds = {type(layer).__name__ for layer in g.layers + d.layers}
+    assert "MaxPooling2D" not in kinds and "AveragePooling2D" not in kinds  # strided convolutions instead
+    assert {"Conv2DTranspose", "BatchNormalization", "ReLU", "LeakyReLU"} <= kinds
+    assert g.layers[-1].activation is keras.activations.tanh
+    kernel = g.get_layer(index=1).kernel.numpy()  # the projection, drawn from N(0, 0.02)
+    assert abs(kernel.std() - 0.02) < 0.002 and abs(kernel.mean()) < 0.001
+    # No batch norm on the discriminator's input layer (the DCGAN paper's rule).
+    assert type(d.layers[2]).__name__ == "LeakyReLU"
+    images = g(np.random.default_rng(0).standard_normal((8, 16)).astype("float32"))
+    assert np.all(np.abs(images) <= 1.0)
+    resized = models.build_dcgan_generator(latent_dim=16, image_shape=(32, 32, 3), upsampling="resize")
+    assert resized.output_shape == (None, 32, 32, 3)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: models.build_dcgan_generator(image_shape=(30, 30, 1)), "divisible by 4"),
+        (lambda: models.build_dcgan_discriminator(image_shape=(28, 26, 1)), "divisible by 4"),
+        (lambda: models.build_dcgan_generator(upsampling="pool"), "upsampling must be"),
+        (lambda: models.build_dcgan_generator(base_filters=0), "base_filters must be a positive integer"),
+        (lambda: data.index_batches(100, 200), "larger than the dataset"),
+        (lambda: data.index_batches(100, 10, start_step=-1), "non-negative"),
+    ],
+)
+def test_bad_dcgan_configuration_explains(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_negative_steps_are_refused_by_the_cli_and_the_trainer(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "dcgan", "--out", str(tmp_path), "--steps", "-5"])
+    assert "must be at least 1" in capsys.readouterr().err
+    gan = recipes.dcgan(seed=0)
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=-5, steps_per_epoch=1, batch_size=8)
+    with pytest.raises(ValueError, match="needs batch_size"):
+        training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=5, steps_per_epoch=1)
+
+
+def test_index_batches_visit_every_image_once_per_pass_and_resume_exactly():
+    full = [b.numpy() for b in data.index_batches(50, 10, seed=3).take(10)]
+    for first in (0, 5):  # two passes of 5 batches, each a permutation of 0..49
+        assert sorted(np.concatenate(full[first : first + 5]).tolist()) == list(range(50))
+    assert not np.array_equal(np.concatenate(full[:5]), np.concatenate(full[5:]))  # a fresh order each pass
+    later = [b.numpy() for b in data.index_batches(50, 10, seed=3, start_step=7).take(3)]
+    assert all(np.array_equal(a, b) for a, b in zip(full[7:], later, strict=True))
+    other_seed = next(iter(data.index_batches(50, 10, seed=4))).numpy()
+    assert not np.array_equal(other_seed, full[0])
+
+
+def test_resumed_run_equals_the_straight_run(tmp_path, capsys):
+    """Stopped after 20 steps and resumed to 40 gives the same samples as 40 steps straight."""
+    _train(tmp_path / "straight", 40)
+    _train(tmp_path / "resumed", 20)
+    assert "Resumed" not in capsys.readouterr().out
+    _train(tmp_path / "resumed", 40)
+    assert "Resumed from" in capsys.readouterr().out
+    straight, resumed = _samples(tmp_path / "straight"), _samples(tmp_path / "resumed")
+    assert np.abs(straight).max() > 0.01  # real images, not zeros
+    np.testing.assert_allclose(resumed, straight, atol=1e-4)
+    # A different seed is a different run.
+    _train(tmp_path / "other", 40, "--seed", "1")
+    assert np.abs(_samples(tmp_path / "other") - straight).max() > 0.01  # 100x the tolerance above
+
+
+def test_corrupt_latest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys):
+    _train(tmp_path / "straight", 40)
+    run = tmp_path / "run"
+    _train(run, 24, "--keep", "2")
+    files = sorted((run / "checkpoints").glob("step-*.weights.h5"))
+    assert [f.name for f in files] == ["step-00000016.weights.h5", "step-00000024.weights.h5"]  # keeps the last 2
+    files[-1].write_bytes(b"half-written by a crashed runtime")
+    capsys.readouterr()
+    _train(run, 40)
+    out = capsys.readouterr().out
+    assert "skipping step-00000024.weights.h5" in out and "Resumed from" in out and "at step 16" in out
+    # Resuming from the older checkpoint is still exact.
+    np.testing.assert_allclose(_samples(run), _samples(tmp_path / "straight"), atol=1e-4)
+
+
+def test_all_checkpoints_corrupt_is_a_clear_error(tmp_path, capsys):
+    _train(tmp_path, 8)
+    for f in (tmp_path / "checkpoints").glob("step-*.weights.h5"):
+        f.write_bytes(b"broken")
+    assert cli.main(["train", "dcgan", "--out", str(tmp_path), "--steps", "16"]) == 1
+    err = capsys.readouterr().err
+    assert "No readable checkpoint" in err and "Delete the folder" in err
+
+
+def test_mixed_precision_keeps_the_discriminator_logits_in_float32(float32_policy):
+    for precision in ("mixed_float16", "mixed_bfloat16"):
+        setup = device.configure_device(mixed_precision=precision, steps_per_execution=2, verbose=False)
+        gan = recipes.dcgan(seed=0, setup=setup)
+        assert gan.discriminator.layers[1].compute_dtype == precision.removeprefix("mixed_")  # the first conv
+        assert gan.discriminator.output.dtype == "float32" and gan.generator.output.dtype == "float32"
+        logits = gan.discriminator(gan.generator(np.zeros((2, 100), "float32")))
+        assert keras.backend.standardize_dtype(logits.dtype) == "float32"
+        is_scaled = isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+        assert is_scaled == (precision == "mixed_float16")  # bfloat16 needs no loss scaling
+    images = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+    training.train(gan, images, steps=4, steps_per_epoch=4, batch_size=16, verbose=0)
+    assert gan.step == 4 and np.isfinite(gan.generate(4)).all()
+
+
+def test_device_helper_says_what_it_chose_on_this_cpu(capsys):
+    setup = device.configure_device()
+    out = capsys.readouterr().out
+    assert setup.device == "CPU" and setup.precision == "float32"
+    assert setup.compile_kwargs(convolutional=True)["jit_compile"] is False  # oneDNN beats XLA for convs
+    assert setup.compile_kwargs()["jit_compile"] is True  # XLA fuses the MLP's small ops
+    assert "XLA jit_compile: on for dense models, off for convolutional models" in out
+    assert "input pipeline" in out and "float32" in out
+    forced = device.configure_device(jit_compile=True, verbose=False)
+    assert forced.compile_kwargs(convolutional=True)["jit_compile"] is True
+    with pytest.raises(ValueError, match="mixed_precision must be"):
+        device.configure_device(mixed_precision="float8", verbose=False)
+
+
+MIRRORED = textwrap.dedent(
+    """
+    import json
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import keras
+    from gan_lessons import models, training
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        gan = training.GAN(models.build_dcgan_generator(latent_dim=16, base_filters=8),
+                           models.build_dcgan_discriminator(base_filters=8), seed=0, ema_decay=0.9)
+        gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
+                    steps_per_execution=2)
+    before = [w.numpy().copy() for w in gan.generator.weights]
+    images = np.random.default_rng(0).uniform(-1, 1, (128, 28, 28, 1)).astype("float32")
+    history = training.train(gan, images, steps=6, steps_per_epoch=3, batch_size=32, verbose=0)
+    noise = strategy.run(tf.function(lambda: gan.sample_noise(4)))
+    per_replica = [t.numpy() for t in strategy.experimental_local_results(noise)]
+    print(json.dumps({
+        "replicas": strategy.num_replicas_in_sync,
+        "step": gan.step,
+        "finite": bool(all(np.isfinite(v).all() for v in history["d_loss"] + history["g_loss"])),
+        "generator_changed": any(not np.array_equal(a, w.numpy()) for a, w in zip(before, gan.generator.weights)),
+        "replica_noise_differs": bool(not np.allclose(per_replica[0], per_replica[1])),
+    }))
+    """
+)
+
+
+def test_the_same_trainer_runs_under_mirrored_strategy_on_two_logical_cpus():
+    result = subprocess.run([sys.executable, "-c", MIRRORED], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {
+        "replicas": 2,
+        "step": 6,
+        "finite": True,
+        "generator_changed": True,
+        "replica_noise_differs": True,
+    }
+
+
+def test_speed_benchmark_reports_both_steps():
+    images = np.random.default_rng(0).uniform(-1, 1, (512, 28, 28, 1)).astype("float32")
+    setup = device.configure_device(verbose=False)
+    report = bench.speed(repeats=1, steps=4, setup=setup, images=images)
+    assert report["package_images_per_s"] > 0 and report["reference_images_per_s"] > 0
+    assert report["ratio"] == pytest.approx(report["package_images_per_s"] / report["reference_images_per_s"], rel=0.01)
+    assert report["device"] == "CPU" and report["precision"] == "float32" and report["xla"] is False
+    assert sum(w.size for w in bench.tutorial_generator().weights) > 2_000_000  # the tutorial's generator
+    with pytest.raises(ValueError, match="MNIST-shaped"):
+        bench.speed(repeats=1, steps=1, setup=setup, images=images[:10])
+
+
+def test_shipped_dcgan_weights_are_checked_before_loading(tmp_path, monkeypatch):
+    generator = pretrained.load_generator("dcgan")
+    assert generator.output_shape == (None, 28, 28, 1)
+    info = pretrained.record("dcgan")
+    assert info["command"].startswith("gan-lessons train dcgan") and info["scores"]["classes_covered"] == 10
+    # A damaged copy is refused with a way out.
+    monkeypatch.setattr(pretrained, "DATA_DIR", tmp_path)
+    (tmp_path / "dcgan_generator.json").write_text(json.dumps(info))
+    (tmp_path / "dcgan_generator.weights.h5").write_bytes(b"not the weights")
+    with pytest.raises(pretrained.PretrainedError, match="does not match its recorded SHA-256"):
+        pretrained.load_generator("dcgan")
+    with pytest.raises(pretrained.PretrainedError, match="No pretrained 'stylegan'"):
+        pretrained.load_generator("stylegan")
