@@ -111,6 +111,7 @@ def _train(args) -> int:
     )
     out: Path = args.out
     info_path = out / "run.json"
+    previous: dict = {}
     if info_path.exists():
         try:
             previous = json.loads(info_path.read_text())
@@ -120,20 +121,25 @@ def _train(args) -> int:
             raise SystemExit(
                 f"error: {out} holds a {previous.get('model')!r} run, not {args.model!r}; choose another --out folder."
             )
+        for key, now in (("seed", args.seed), ("batch_size", plan.batch_size)):
+            if previous.get(key, now) != now:
+                print(
+                    f"Warning: {out} was trained with {key}={previous[key]}, now {now}: the resumed run will differ "
+                    "from an uninterrupted one."
+                )
     setup = configure_device()
     dataset = data.load_dataset(recipe.dataset, source=args.mnist)
     gan = recipe.build(args.seed, setup)
-    write_run_info(
-        out,
-        {
-            "model": args.model,
-            "steps": plan.steps,
-            "batch_size": plan.batch_size,
-            "seed": args.seed,
-            "data": dataset.description,
-            "command": "gan-lessons " + " ".join(sys.argv[1:]),
-        },
-    )
+    info = {
+        "model": args.model,
+        "steps": plan.steps,
+        "batch_size": plan.batch_size,
+        "seed": args.seed,
+        "data": dataset.description,
+        "command": "gan-lessons " + " ".join(args.argv),
+        "train_seconds": previous.get("train_seconds", 0.0),  # over all runs into this folder
+    }
+    write_run_info(out, info)
     fixed_noise = np.random.default_rng(args.seed).standard_normal((64, gan.latent_dim)).astype("float32")
     grids = SampleGrid(fixed_noise, every=max(1, plan.steps // plan.steps_per_epoch // 10), out_dir=out / "grids")
     started = time.perf_counter()
@@ -152,6 +158,7 @@ def _train(args) -> int:
     except KeyboardInterrupt:
         return 130
     seconds = time.perf_counter() - started
+    write_run_info(out, {**info, "train_seconds": round(info["train_seconds"] + seconds, 1)})
     noise = np.random.default_rng(args.seed + 1).standard_normal((plan.n_samples, gan.latent_dim))
     images = gan.generate(noise.astype("float32"))
     np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
@@ -243,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_tensorflow()
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.command == "lab":
         args.jupyter_args = extra
     elif extra:

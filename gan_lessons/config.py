@@ -58,7 +58,7 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
     },
     "dcgan": {
-        "full": Budget(steps=8_000, batch_size=64, steps_per_epoch=500),
+        "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
     },
     # Lesson 03's speed benchmark (gan_lessons.bench): `steps` per timed repeat at the tutorial's

@@ -62,7 +62,8 @@ def keras_cache_dir() -> Path:
     return Path(home) / "datasets"
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -94,7 +95,7 @@ def _download(url: str, target: Path, seconds: float) -> str | None:
     worker.join(seconds)
     if worker.is_alive() or outcome["error"] is not None:
         return f"download gave up after {seconds:g} s" if worker.is_alive() else outcome["error"]
-    if _sha256(partial) != MNIST_SHA256:
+    if sha256(partial) != MNIST_SHA256:
         partial.unlink(missing_ok=True)
         return "downloaded file has the wrong checksum"
     partial.replace(target)
@@ -269,6 +270,7 @@ def index_batches(n_items: int, batch_size: int, seed: int = 0, start_step: int 
     per_pass = n_items // batch_size
     offsets = tf.range(batch_size, dtype=tf.int64)
 
+    @tf.autograph.experimental.do_not_convert  # plain tensor maths; nothing for AutoGraph to convert
     def batch_of_step(step):
         epoch, position = step // per_pass, step % per_pass
         index = position * batch_size + offsets

@@ -112,7 +112,7 @@ def _check_dcgan_shape(image_shape) -> tuple[int, int, int]:
 def build_dcgan_generator(
     latent_dim: int = 100,
     image_shape: Sequence[int] = MNIST_SHAPE,
-    base_filters: int = 64,
+    base_filters: int = 128,
     upsampling: str = "transposed",
     name: str = "generator",
 ) -> keras.Model:

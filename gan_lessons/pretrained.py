@@ -8,9 +8,10 @@ or train": with the weights a CPU student sees good digits at once.  Taught in `
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+from .data import sha256
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -27,12 +28,32 @@ def record_path(name: str) -> Path:
     return DATA_DIR / f"{name}_generator.json"
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def save_float16(model, path: str | Path) -> Path:
+    """Write ``model``'s weights as ``*.weights.h5`` with float32 arrays stored in float16: half the
+    size, and loading converts them back (images move by about 0.003 at most)."""
+    import tempfile
+
+    import h5py
+    import numpy as np
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp) / "full.weights.h5"
+        model.save_weights(full)
+        with h5py.File(full, "r") as src, h5py.File(path, "w") as dst:
+            dst.attrs.update(src.attrs)
+
+            def copy(name, obj):
+                if isinstance(obj, h5py.Group):
+                    dst.require_group(name).attrs.update(obj.attrs)
+                    return
+                data = obj[()]
+                if data.dtype == np.float32:
+                    data = data.astype(np.float16)
+                dst.create_dataset(name, data=data).attrs.update(obj.attrs)
+
+            src.visititems(copy)
+    return path
 
 
 def available() -> list[str]:

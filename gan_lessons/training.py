@@ -46,7 +46,6 @@ class GAN(keras.Model):
         latent_dim: int | None = None,
         seed: int = 0,
         ema_decay: float | None = None,
-        augment_shift: int = 0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -71,9 +70,6 @@ class GAN(keras.Model):
         # An exponential moving average of the generator's weights: a smoothed generator that
         # samples better than the raw one, whose weights jitter from step to step in the game.
         self.ema_decay = ema_decay
-        if not isinstance(augment_shift, int) or isinstance(augment_shift, bool) or augment_shift < 0:
-            raise ValueError(f"augment_shift must be a whole number of pixels >= 0, got {augment_shift!r}.")
-        self.augment_shift = augment_shift
         self.ema_generator = None
         if ema_decay is not None:
             self.ema_generator = keras.models.clone_model(generator)
@@ -219,14 +215,14 @@ class GAN(keras.Model):
             with g_tape.stop_recording():
                 # 1) Discriminator: push D(real) up and D(G(z)) down.
                 with tf.GradientTape() as d_tape:
-                    real_logits = self.discriminator(self.augment(real), training=True)
-                    fake_logits = self.discriminator(self.augment(fake), training=True)
+                    real_logits = self.discriminator(real, training=True)
+                    fake_logits = self.discriminator(fake, training=True)
                     d_loss = self.discriminator_loss(real_logits, fake_logits)
                     scaled = self.d_optimizer.scale_loss(d_loss * share)
                 d_vars = self.discriminator.trainable_variables
                 self.d_optimizer.apply(d_tape.gradient(scaled, d_vars), d_vars)
             # 2) Generator: make the updated D call the same fakes real.
-            fake_logits_g = self.discriminator(self.augment(fake), training=True)
+            fake_logits_g = self.discriminator(fake, training=True)
             g_loss = self.generator_loss(fake_logits_g)
             scaled = self.g_optimizer.scale_loss(g_loss * share)
         g_vars = self.generator.trainable_variables
@@ -239,22 +235,6 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
         self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
         return {m.name: m.result() for m in self.metrics}
-
-    def augment(self, images):
-        """What D sees: with ``augment_shift = m > 0`` each image is moved by a random whole number of
-        pixels in [-m, m] both ways (background, -1, fills in).  Real and fake images get the same kind of
-        shift, and the shift is differentiable, so G learns unshifted digits while D, seeing more
-        varied inputs, memorises the training set more slowly (DiffAugment, Zhao et al. 2020)."""
-        m = self.augment_shift
-        if not m:
-            return images
-        batch, height, width = tf.shape(images)[0], tf.shape(images)[1], tf.shape(images)[2]
-        shifts = tf.random.stateless_uniform((batch, 2), self.seed_generator.next(), -m, m + 1, dtype=tf.int32)
-        padded = tf.pad(images, [[0, 0], [m, m], [m, m], [0, 0]], constant_values=-1.0)  # background of [-1, 1] images
-        rows = tf.range(height)[None, :] + m - shifts[:, :1]
-        cols = tf.range(width)[None, :] + m - shifts[:, 1:]
-        moved = tf.gather(padded, rows, axis=1, batch_dims=1)
-        return tf.gather(moved, cols, axis=2, batch_dims=1)
 
     def update_ema(self) -> None:
         """Move the moving-average generator towards the current one (all weights, batch-norm

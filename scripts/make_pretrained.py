@@ -3,7 +3,7 @@
     python scripts/make_pretrained.py dcgan [--out runs/pretrained-dcgan]
 
 Runs `gan-lessons train NAME --out OUT --seed 0` at the full budget (resuming if OUT holds a
-checkpoint), copies the generator's weights into data/, and writes data/NAME_generator.json:
+checkpoint), stores the generator's weights in data/ as float16 (half the size), and writes data/NAME_generator.json:
 the command, the SHA-256 that gan_lessons.pretrained checks before loading, the training
 time and the scores of the run's samples.npz (gan_lessons.metrics.evaluate).
 """
@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -30,30 +28,35 @@ def main() -> int:
     out = args.out or Path("runs") / f"pretrained-{args.name}"
     command = ["gan-lessons", "train", args.name, "--out", str(out), "--seed", "0"]
     env = {**os.environ, "GAN_LESSONS_FAST": "0"}
-    started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "gan_lessons", *command[1:]], check=True, env=env)
-    seconds = time.perf_counter() - started
 
     import keras
     import numpy as np
 
     from gan_lessons import metrics, pretrained
     from gan_lessons.cli import GENERATOR_NAME
+    from gan_lessons.recipes import get_recipe
 
     target = pretrained.weights_path(args.name)
-    shutil.copyfile(out / GENERATOR_NAME, target)
+    generator = get_recipe(args.name).build(seed=0).generator
+    generator.load_weights(out / GENERATOR_NAME)
+    pretrained.save_float16(generator, target)
     run = json.loads((out / "run.json").read_text())
-    with np.load(out / "samples.npz") as f:
-        scores = metrics.evaluate(f["images"])
+    # Score what ships: the float16 weights, on the noise `train` used for samples.npz.
+    shipped = get_recipe(args.name).build(seed=0).generator
+    shipped.load_weights(target)
+    noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
+    scores = metrics.evaluate(shipped.predict(noise, verbose=0))
     record = {
-        "command": " ".join(command),
+        "command": run["command"],
         "remade_by": f"python scripts/make_pretrained.py {args.name}",
         "sha256": pretrained.sha256(target),
         "bytes": target.stat().st_size,
+        "stored_as": "float16",
         "steps": run["steps"],
         "batch_size": run["batch_size"],
         "data": run["data"],
-        "seconds_last_run": round(seconds, 1),
+        "train_seconds": run["train_seconds"],
         "keras": keras.__version__,
         "scores": {k: v for k, v in scores.items() if k != "class_histogram"},
     }

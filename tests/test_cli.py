@@ -69,9 +69,12 @@ def test_folder_of_another_model_is_refused(tmp_path):
 
 def test_corrupt_checkpoint_explains(tmp_path):
     run("train", "vanilla", "--steps", "4", "--out", str(tmp_path), "--samples", "10")
-    (tmp_path / "checkpoint.weights.h5").write_bytes(b"broken")
+    checkpoints = list((tmp_path / "checkpoints").glob("step-*.weights.h5"))
+    assert checkpoints
+    for path in checkpoints:
+        path.write_bytes(b"broken")
     result = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path), check=False)
-    assert result.returncode == 1 and "corrupt" in result.stderr and "Delete it" in result.stderr
+    assert result.returncode == 1 and "corrupt" in result.stderr and "Delete the folder" in result.stderr
 
 
 def test_info_and_data_commands():
