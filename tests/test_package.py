@@ -104,3 +104,16 @@ def test_package_imports_lazily():
     assert gl.fast_mode() is True
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         gl.nothing  # noqa: B018
+
+
+def test_run_dir_keeps_real_runs_and_isolates_fast_mode(monkeypatch, tmp_path, capsys):
+    from gan_lessons import notebook
+
+    monkeypatch.chdir(tmp_path)
+    fast_dir = notebook.run_dir("03_dcgan")  # fast mode (set by the test suite): a fresh temporary folder
+    assert fast_dir.is_dir() and fast_dir != notebook.run_dir("03_dcgan") and "fast" in fast_dir.name
+    monkeypatch.setenv(config.FAST_ENV, "0")
+    assert notebook.run_dir("03_dcgan").resolve() == tmp_path / "runs" / "03_dcgan"  # the same folder every time
+    capsys.readouterr()
+    assert notebook.run_dir("03_dcgan", drive=True).resolve() == tmp_path / "runs" / "03_dcgan"  # not in Colab
+    assert "Not in Colab" in capsys.readouterr().out
