@@ -22,6 +22,7 @@ _SUBMODULES = (
     "bench",
     "classifier",
     "exercises",
+    "kde",
     "latent",
     "losses",
     "metrics",

