@@ -191,12 +191,24 @@ class GAN(keras.Model):
             raise ValueError(f"Training images have shape {images.shape[1:]} but the discriminator expects {expected}.")
         if labels is not None and len(labels) != len(images):
             raise ValueError(f"{len(labels)} labels for {len(images)} images: they must match.")
+        labels = None if labels is None else np.asarray(labels)
+        old_images, old_labels = self._device_images, self._device_labels
+        if (
+            old_images is not None
+            and tuple(old_images.shape) == images.shape
+            and (old_labels is None) == (labels is None)
+            and (labels is None or (tuple(old_labels.shape), old_labels.dtype) == (labels.shape, labels.dtype))
+        ):
+            # Same shapes: overwrite in place, so the already compiled step reads the new data.
+            old_images.assign(images)
+            if labels is not None:
+                old_labels.assign(labels)
+            return
         with self.distribute_strategy.scope():
             # Plain tf.Variables: not model weights, so never written into checkpoints.
             self._device_images = tf.Variable(images, trainable=False, name="training_images")
-            self._device_labels = (
-                None if labels is None else tf.Variable(np.asarray(labels), trainable=False, name="training_labels")
-            )
+            self._device_labels = None if labels is None else tf.Variable(labels, trainable=False, name="training_labels")
+        self.train_function = None  # the compiled step captured the old variables: rebuild it
 
     def _replicas(self) -> int:
         return tf.distribute.get_strategy().num_replicas_in_sync

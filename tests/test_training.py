@@ -300,3 +300,30 @@ def test_latent_directions_and_attribute_vectors():
         latent.main_directions(generator, n=9)
     with pytest.raises(ValueError, match="one number per image"):
         latent.attribute_vector(generator, score=lambda images: images, n_samples=50)
+
+
+def test_new_training_arrays_replace_the_old_ones_in_the_compiled_step():
+    """Training again on other arrays must use them, even though the step was traced already."""
+    keras.utils.set_random_seed(0)
+    gan = training.GAN(
+        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        models.build_mlp_discriminator(hidden_units=(16,)),
+    )
+    gan.compile(keras.optimizers.Adam(0.0), keras.optimizers.Adam(0.0))  # weights stay put: D is a fixed probe
+    dark, bright = -np.ones((64, 28, 28, 1), "float32"), np.ones((64, 28, 28, 1), "float32")
+
+    def d_real_reported(images, steps):
+        history = training.train(gan, images, steps=steps, steps_per_epoch=1, batch_size=16, verbose=0)
+        return history["D_real"][-1]
+
+    def d_real_expected(images):
+        return float(keras.ops.mean(keras.ops.sigmoid(gan.discriminator(images[:16]))))
+
+    assert d_real_reported(dark, 1) == pytest.approx(d_real_expected(dark), abs=1e-5)
+    assert abs(d_real_expected(dark) - d_real_expected(bright)) > 1e-3  # the probe tells them apart
+    assert d_real_reported(bright, 2) == pytest.approx(d_real_expected(bright), abs=1e-5)
+    assert d_real_reported(dark[:32], 3) == pytest.approx(d_real_expected(dark), abs=1e-5)  # another size
+    labels = np.arange(64) % 10
+    gan.set_training_data(bright, labels)
+    images, got = gan.unpack_batch(keras.ops.convert_to_tensor(np.array([3, 14], "int32")))
+    assert np.array_equal(np.array(got), [3, 4]) and images.shape == (2, 28, 28, 1)
