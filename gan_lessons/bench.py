@@ -150,11 +150,14 @@ def speed(repeats: int | None = None, steps: int | None = None, setup=None, imag
     setup = setup or configure_device(verbose=False)
     steps = max(steps, setup.steps_per_execution) // setup.steps_per_execution * setup.steps_per_execution
 
-    keras.mixed_precision.set_global_policy("float32")  # the tutorial runs in float32
-    reference = reference_trainer(images)
-    keras.mixed_precision.set_global_policy(setup.precision)
-    package = package_trainer(images, setup)
-    keras.mixed_precision.set_global_policy("float32")
+    previous = keras.mixed_precision.global_policy()
+    try:
+        keras.mixed_precision.set_global_policy("float32")  # the tutorial runs in float32
+        reference = reference_trainer(images)
+        keras.mixed_precision.set_global_policy(setup.precision)
+        package = package_trainer(images, setup)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)  # models built later follow the caller's choice
     for run in (reference, package):  # warm-up: tracing, compilation, autotuning
         run(2 * setup.steps_per_execution)
 

@@ -203,6 +203,14 @@ def test_speed_benchmark_prints_one_json_line(capsys):
         bench.speed(repeats=1, steps=1, images=images)
 
 
+def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_the_policy(float32_policy):
+    setup = device.configure_device(mixed_precision="mixed_bfloat16", steps_per_execution=1, verbose=False)
+    images = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
+    report = bench.speed(repeats=1, steps=1, setup=setup, images=images)
+    assert report["precision"] == "mixed_bfloat16" and report["package_images_per_s"] > 0
+    assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"  # as the caller left it
+
+
 def test_shipped_dcgan_weights_are_checked_before_loading(tmp_path, monkeypatch):
     generator = pretrained.load_generator("dcgan")
     assert generator.output_shape == (None, 28, 28, 1)
