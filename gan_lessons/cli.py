@@ -211,7 +211,7 @@ def _train(args) -> int:
     images = gan.generate(noise.astype("float32"))
     np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
     plotting.save_grid(images[:100], out / "samples.png", title=f"{args.model}, step {gan.step}", ncols=10)
-    gan.sampler.save_weights(out / GENERATOR_NAME)
+    gan.generator.save_weights(out / GENERATOR_NAME)
     print(
         f"Done: {gan.step} steps ({seconds:.0f} s in this run). Wrote {out / 'samples.npz'} "
         f"({len(images)} images), {out / 'samples.png'} and the generator's weights {out / GENERATOR_NAME}."

@@ -45,12 +45,9 @@ class GAN(keras.Model):
         discriminator: keras.Model,
         latent_dim: int | None = None,
         seed: int = 0,
-        ema_decay: float | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay must be between 0 and 1 (e.g. 0.999), or None; got {ema_decay!r}.")
         for role, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
@@ -67,14 +64,6 @@ class GAN(keras.Model):
             )
         self.generator = generator
         self.discriminator = discriminator
-        # An exponential moving average of the generator's weights: a smoothed generator that
-        # samples better than the raw one, whose weights jitter from step to step in the game.
-        self.ema_decay = ema_decay
-        self.ema_generator = None
-        if ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
-            self.ema_generator.trainable = False
         self.latent_dim = int(latent_dim)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.step_counter = self.add_weight(
@@ -129,13 +118,8 @@ class GAN(keras.Model):
         """Number of training steps done so far (kept in checkpoints)."""
         return int(self.step_counter.numpy())
 
-    @property
-    def sampler(self) -> keras.Model:
-        """The generator used for samples: the moving-average one when ``ema_decay`` is set."""
-        return self.ema_generator if self.ema_generator is not None else self.generator
-
     def call(self, z, training: bool = False):
-        return self.sampler(z, training=training)
+        return self.generator(z, training=training)
 
     def sample_noise(self, batch_size):
         """Standard normal noise ``(batch_size, latent_dim)`` from the GAN's seeded generator.
@@ -156,7 +140,7 @@ class GAN(keras.Model):
         noise = np.asarray(noise, dtype=np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
-        return self.sampler.predict(noise, batch_size=batch_size, verbose=0)
+        return self.generator.predict(noise, batch_size=batch_size, verbose=0)
 
     # -- the training step -------------------------------------------------
     def discriminator_loss(self, real_logits, fake_logits):
@@ -207,7 +191,9 @@ class GAN(keras.Model):
         with self.distribute_strategy.scope():
             # Plain tf.Variables: not model weights, so never written into checkpoints.
             self._device_images = tf.Variable(images, trainable=False, name="training_images")
-            self._device_labels = None if labels is None else tf.Variable(labels, trainable=False, name="training_labels")
+            self._device_labels = (
+                None if labels is None else tf.Variable(labels, trainable=False, name="training_labels")
+            )
         self.train_function = None  # the compiled step captured the old variables: rebuild it
 
     def _replicas(self) -> int:
@@ -239,7 +225,6 @@ class GAN(keras.Model):
             scaled = self.g_optimizer.scale_loss(g_loss * share)
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply(g_tape.gradient(scaled, g_vars), g_vars)
-        self.update_ema()
 
         self.step_counter.assign_add(1)
         self.d_loss_tracker.update_state(d_loss)
@@ -247,14 +232,6 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
         self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
         return {m.name: m.result() for m in self.metrics}
-
-    def update_ema(self) -> None:
-        """Move the moving-average generator towards the current one (all weights, batch-norm
-        statistics included)."""
-        if self.ema_generator is None:
-            return
-        for average, current in zip(self.ema_generator.weights, self.generator.weights, strict=True):
-            average.assign(self.ema_decay * average + (1.0 - self.ema_decay) * tf.cast(current, average.dtype))
 
     # -- checkpoints ---------------------------------------------------------
     def _own_state(self):
@@ -281,11 +258,7 @@ class GAN(keras.Model):
         path = Path(path)
         if not path.name.endswith(".weights.h5"):
             raise ValueError(f"Checkpoint file names end in .weights.h5, got {path.name!r}.")
-        for v in (
-            self.generator.weights
-            + self.discriminator.weights
-            + (self.ema_generator.weights if self.ema_generator else [])
-        ):
+        for v in self.generator.weights + self.discriminator.weights:
             if not np.all(np.isfinite(keras.ops.convert_to_numpy(v))):
                 raise TrainingDivergedError(
                     f"Not saving a checkpoint: weight {v.path} is not finite. "

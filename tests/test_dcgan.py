@@ -157,7 +157,7 @@ MIRRORED = textwrap.dedent(
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
         gan = training.GAN(models.build_dcgan_generator(latent_dim=16, base_filters=8),
-                           models.build_dcgan_discriminator(base_filters=8), seed=0, ema_decay=0.9)
+                           models.build_dcgan_discriminator(base_filters=8), seed=0)
         gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
                     steps_per_execution=2)
     before = [w.numpy().copy() for w in gan.generator.weights]

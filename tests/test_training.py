@@ -253,35 +253,6 @@ def test_minimax_loss_can_be_chosen(mnist_subset):
         gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="hinge")
 
 
-def _ema_gan(seed):
-    keras.utils.set_random_seed(seed)
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
-        models.build_mlp_discriminator(hidden_units=(16,)),
-        ema_decay=0.25,
-    )
-    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
-    return gan
-
-
-def test_moving_average_generator_follows_the_generator(mnist_subset, tmp_path):
-    gan = _ema_gan(seed=0)
-    start = _weights(gan.generator)
-    assert all(np.array_equal(a, np.array(b)) for a, b in zip(start, gan.ema_generator.weights, strict=True))
-    training.train(gan, mnist_subset.images[:64], steps=1, steps_per_epoch=1, batch_size=32, verbose=0)
-    for before, now, average in zip(start, gan.generator.weights, gan.ema_generator.weights, strict=True):
-        np.testing.assert_allclose(np.array(average), 0.25 * before + 0.75 * np.array(now), rtol=1e-5, atol=1e-6)
-    assert gan.sampler is gan.ema_generator
-    path = gan.save_checkpoint(tmp_path / "ema.weights.h5")
-    restored = _ema_gan(seed=1)
-    restored.load_checkpoint(path)
-    np.testing.assert_array_equal(
-        restored.generate(np.ones((2, 8), "float32")), gan.generate(np.ones((2, 8), "float32"))
-    )
-    with pytest.raises(ValueError, match="ema_decay must be between 0 and 1"):
-        training.GAN(models.build_mlp_generator(latent_dim=8), models.build_mlp_discriminator(), ema_decay=1.5)
-
-
 def test_latent_directions_and_attribute_vectors():
     from gan_lessons import latent
 
