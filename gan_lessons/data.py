@@ -248,7 +248,7 @@ def make_dataset(
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
-def index_batches(n_items: int, batch_size: int, seed: int = 0, start_step: int = 0, shuffle: bool = True):
+def index_batches(n_items: int, batch_size: int, seed: int = 0, start_step: int = 0):
     """A ``tf.data`` pipeline of index batches ``(batch_size,)`` int32 -- one per training step.
 
     The batch of step ``s`` depends only on ``(seed, s)``: the data are visited in passes,
@@ -274,8 +274,6 @@ def index_batches(n_items: int, batch_size: int, seed: int = 0, start_step: int 
     def batch_of_step(step):
         epoch, position = step // per_pass, step % per_pass
         index = position * batch_size + offsets
-        if not shuffle:
-            return tf.cast(index, tf.int32)
         pass_seed = tf.stack([tf.constant(seed, tf.int64), epoch])
         return tf.cast(tf.random.experimental.index_shuffle(index, pass_seed, n_items - 1), tf.int32)
 

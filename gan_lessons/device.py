@@ -39,18 +39,16 @@ class DeviceSetup:
     gpus: tuple[str, ...]
     precision: str  # one of PRECISIONS
     jit_compile: bool  # XLA for dense (MLP) models
+    jit_compile_conv: bool  # XLA for convolutional models
     steps_per_execution: int
     reasons: tuple[str, ...] = field(default=())
-    jit_compile_conv: bool | None = None  # XLA for convolutional models (None: same as jit_compile)
 
     @property
     def mixed_precision(self) -> bool:
         return self.precision != "float32"
 
     def xla_for(self, convolutional: bool) -> bool:
-        if convolutional and self.jit_compile_conv is not None:
-            return self.jit_compile_conv
-        return self.jit_compile
+        return self.jit_compile_conv if convolutional else self.jit_compile
 
     def compile_kwargs(self, convolutional: bool = False) -> dict:
         """Keyword arguments for ``GAN.compile`` that apply this choice to a dense or a conv model."""
@@ -143,9 +141,9 @@ def configure_device(
     elif len(gpus) > 1:
         reasons.append(f"{len(gpus)} GPUs: build the GAN inside setup.strategy().scope() to train on all of them")
     precision = _auto_precision(gpus, reasons) if mixed_precision == "auto" else mixed_precision
-    jit_conv = None
+    jit_conv = jit_compile
     if jit_compile == "auto":
-        jit_compile = True
+        jit_compile = jit_conv = True
         if not gpus:
             jit_conv = False
             reasons.append("XLA off for convolutions on the CPU: oneDNN's convolutions are faster than XLA's")
@@ -160,9 +158,9 @@ def configure_device(
         gpus=tuple(name for name, _ in gpus),
         precision=precision,
         jit_compile=bool(jit_compile),
+        jit_compile_conv=bool(jit_conv),
         steps_per_execution=int(steps_per_execution),
         reasons=tuple(reasons),
-        jit_compile_conv=jit_conv,
     )
     if verbose:
         print(setup.describe())
