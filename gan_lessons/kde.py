@@ -30,6 +30,12 @@ def bimodal_1d(n: int, seed: int = 0) -> np.ndarray:
     return (centres + rng.standard_normal(n))[:, None]
 
 
+def bimodal_density(x) -> np.ndarray:
+    """The true density of :func:`bimodal_1d` at the points ``x`` (any shape)."""
+    x = np.asarray(x, dtype=np.float64)
+    return 0.5 * (np.exp(-0.5 * x**2) + np.exp(-0.5 * (x - 5.0) ** 2)) / np.sqrt(2 * np.pi)
+
+
 @dataclass(frozen=True)
 class BandwidthSearch:
     """The bandwidth with the best cross-validated held-out log-likelihood, and the whole curve."""
@@ -67,6 +73,7 @@ class DigitKDE:
     kde: object
     image_shape: tuple[int, ...]
     search: BandwidthSearch | None
+    residual_variance: float  # per pixel, of the training digits off the PCA space
 
     @property
     def bandwidth(self) -> float:
@@ -105,6 +112,22 @@ class DigitKDE:
         """``log p`` of each image's PCA code under the KDE (nats), shape ``(N,)``."""
         return self.kde.score_samples(self.codes(images))
 
+    def pixel_log_likelihood(self, images: np.ndarray) -> np.ndarray:
+        """``log p(x)`` in pixel space (nats per image), comparable across PCA dimensions.
+
+        The PCA axes are orthonormal, so an image splits into its code (``d`` numbers, scored by the
+        KDE) and a residual off the PCA space (``D - d`` numbers), modelled as Gaussian noise with the
+        training digits' residual variance per pixel.  The sum of the two log-densities is a proper
+        density over all ``D`` pixels, whatever ``d`` is -- what a dimension sweep must compare."""
+        images = np.asarray(images, dtype=np.float64)
+        flat = images.reshape(len(images), -1)
+        codes = self.pca.transform(flat)
+        residual = flat - self.pca.inverse_transform(codes)
+        off = flat.shape[1] - codes.shape[1]
+        var = self.residual_variance
+        gaussian = -0.5 * np.sum(residual**2, axis=1) / var - 0.5 * off * np.log(2 * np.pi * var)
+        return self.kde.score_samples(codes) + gaussian
+
 
 def fit_digit_kde(
     images: np.ndarray,
@@ -134,4 +157,52 @@ def fit_digit_kde(
         search = choose_bandwidth(codes, bandwidths, folds=folds, seed=seed)
         bandwidth = search.bandwidth
     kde = KernelDensity(kernel="gaussian", bandwidth=float(bandwidth)).fit(codes)
-    return DigitKDE(pca, kde, tuple(images.shape[1:]), search)
+    off = flat.shape[1] - n_components
+    residual_variance = float(np.sum((flat - pca.inverse_transform(codes)) ** 2) / (len(flat) * off)) if off else 1.0
+    return DigitKDE(pca, kde, tuple(images.shape[1:]), search, max(residual_variance, 1e-6))
+
+
+def dimension_sweep(
+    train: np.ndarray,
+    held_out: np.ndarray,
+    dimensions=(2, 5, 10, 20, 30, 50, 100),
+    n_samples: int = 1000,
+    seed: int = 0,
+) -> list[dict]:
+    """Fit a digit KDE (bandwidth by cross-validation) in each PCA dimension and measure it.
+
+    One row per dimension: the bandwidth, the pixel-space log-likelihood per pixel of training and
+    held-out digits (their gap is the overfitting), the fit time, and the quality of ``n_samples``
+    samples by the digit classifier (confident share, classifier-feature FID against the reference
+    digits).  Lesson 07's curse-of-dimensionality table."""
+    import time
+
+    from .classifier import features_and_probabilities, reference_features
+    from .metrics import MIN_SAMPLES, confident_share, fid
+
+    if not isinstance(n_samples, int) or n_samples < MIN_SAMPLES:
+        raise ValueError(f"n_samples must be a whole number >= {MIN_SAMPLES} for a stable FID, got {n_samples!r}.")
+    rows = []
+    pixels = int(np.prod(np.shape(train)[1:]))
+    stride = max(1, len(train) // len(held_out))
+    train_subset = np.asarray(train)[::stride][: len(held_out)]  # spread over the set (splits are sorted by class)
+    for d in dimensions:
+        started = time.perf_counter()
+        model = fit_digit_kde(train, n_components=int(d), seed=seed)
+        seconds = time.perf_counter() - started
+        features, probabilities = features_and_probabilities(model.sample(n_samples, seed=seed + 1))
+        train_ll = model.pixel_log_likelihood(train_subset).mean() / pixels
+        held_out_ll = model.pixel_log_likelihood(held_out).mean() / pixels
+        rows.append(
+            {
+                "dimensions": int(d),
+                "bandwidth": model.bandwidth,
+                "train_ll": float(train_ll),
+                "held_out_ll": float(held_out_ll),
+                "gap": float(train_ll - held_out_ll),
+                "confident": confident_share(probabilities),
+                "fid": fid(features, reference_features()),
+                "seconds": seconds,
+            }
+        )
+    return rows

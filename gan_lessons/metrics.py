@@ -187,6 +187,18 @@ def memorisation(samples: np.ndarray, train: np.ndarray, unseen: np.ndarray) -> 
     }
 
 
+def nearer_train_share(samples: np.ndarray, train: np.ndarray, unseen: np.ndarray) -> float:
+    """Share of samples whose nearest real digit (pixels) is a training digit rather than an unseen one.
+
+    A test for *data copying* in the spirit of Meehan, Chaudhuri & Dasgupta (2020): new digits, drawn
+    like the data, land next to a training digit at a base rate set by the two sets' sizes (measure it
+    on other real digits); a model that outputs training digits plus noise lands next to its source
+    nearly every time, even when the noise keeps it outside :func:`memorisation`'s threshold."""
+    near_train = nearest_neighbour_distances(samples, train)
+    near_unseen = nearest_neighbour_distances(samples, unseen)
+    return float(np.mean(near_train < near_unseen))
+
+
 # -- everything at once ------------------------------------------------------------------
 def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> dict:
     """All metrics of ``images`` (digits, any accepted range) against the reference digits.

@@ -34,6 +34,27 @@ CASES = [
     ),
     (exercises.check_checkerboard_kernels, solutions.EVEN_KERNELS, [[3, 5], [4], [2, 3, 4, 5, 6], "four"]),
     (exercises.check_first_conv_params, solutions.FIRST_CONV_PARAMS, [1024, 50_240, 17, "many"]),
+    (
+        exercises.check_kde_density,
+        solutions.kde_density,
+        [
+            lambda x, pts, h: float(np.sum(np.exp(-0.5 * ((x - pts) / h) ** 2)) / (h * np.sqrt(2 * np.pi))),  # sum
+            lambda x, pts, h: float(np.mean(np.exp(-0.5 * ((x - pts) / h) ** 2))),  # unnormalised kernels
+            lambda x, pts, h: float(np.mean(np.exp(-0.5 * ((x - pts) / h**2) ** 2)) / (h**2 * np.sqrt(2 * np.pi))),
+            lambda x, pts, h: np.zeros(3),  # not one number
+        ],
+    ),
+    (
+        exercises.check_pick_bandwidth,
+        solutions.pick_bandwidth,
+        [
+            lambda train, valid, grid: solutions.pick_bandwidth(train, train, grid),  # scored the training data
+            lambda train, valid, grid: grid[-1],
+            lambda train, valid, grid: "small",
+        ],
+    ),
+    (exercises.check_dimension_effect, solutions.DIMENSION_EFFECT, ["a", "c", "d", "e", 2]),
+    (exercises.check_halving_factor, solutions.HALVING_FACTOR, [2**30, 32, 2, "lots"]),
 ]
 
 

@@ -73,3 +73,50 @@ def test_cli_trains_the_kde_like_a_gan(tmp_path, capsys):
     assert "bandwidth" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="holds a 'kde' run, not 'dcgan'"):
         cli.main(["train", "dcgan", "--out", str(tmp_path), "--steps", "2"])
+
+
+def test_pixel_log_likelihood_is_the_gaussian_mixture_it_claims():
+    """PCA code + KDE + Gaussian residual is a mixture of Gaussians over all pixels: check it directly."""
+    from scipy.special import logsumexp
+    from scipy.stats import multivariate_normal
+
+    rng = np.random.default_rng(0)
+    images = np.tanh(rng.standard_normal((40, 4, 4, 1)) + rng.standard_normal((40, 1, 1, 1)))
+    model = kde.fit_digit_kde(images, n_components=3, bandwidth=0.5)
+    w = model.pca.components_  # (3, 16), orthonormal rows
+    on = w.T @ w
+    cov = 0.5**2 * on + model.residual_variance * (np.eye(16) - on)
+    centres = model.pca.inverse_transform(model.codes(images))  # each training image's point in the PCA space
+    queries = np.tanh(rng.standard_normal((5, 4, 4, 1)))
+    direct = [
+        logsumexp([multivariate_normal(c, cov).logpdf(q.ravel()) for c in centres]) - np.log(len(centres))
+        for q in queries
+    ]
+    np.testing.assert_allclose(model.pixel_log_likelihood(queries), direct, rtol=1e-9, atol=1e-9)
+
+
+def test_dimension_sweep_overfits_more_in_more_dimensions():
+    from gan_lessons.classifier import digit_splits
+
+    splits = digit_splits()
+    rows = kde.dimension_sweep(splits.train[0][::3], splits.test[0][::2], dimensions=(2, 40), n_samples=100)
+    assert [r["dimensions"] for r in rows] == [2, 40]
+    low, high = rows
+    assert high["gap"] > low["gap"] + 0.02  # training digits gain more likelihood than new ones
+    assert high["held_out_ll"] > low["held_out_ll"]  # yet 40 dimensions model new digits better than 2
+    assert high["confident"] > low["confident"] and high["fid"] < low["fid"]
+    with pytest.raises(ValueError, match="n_samples must be"):
+        kde.dimension_sweep(splits.train[0], splits.test[0], dimensions=(2,), n_samples=10)
+
+
+def test_nearer_train_share_separates_new_digits_from_noisy_copies():
+    from gan_lessons.classifier import digit_splits
+
+    splits = digit_splits()
+    train, unseen, fresh = splits.train[0], splits.test[0], splits.reference[0][:300]
+    base = metrics.nearer_train_share(fresh, train, unseen)
+    noisy_copies = np.clip(train[:300] + np.random.default_rng(0).normal(0, 0.3, (300, 28, 28, 1)), -1, 1)
+    assert 0.6 < base < 0.9  # 3,000 training vs 1,000 unseen digits: new digits mostly land by a training one
+    assert metrics.nearer_train_share(noisy_copies, train, unseen) > 0.98
+    # ... while the distance threshold of memorisation() lets the same noisy copies through.
+    assert metrics.memorisation(noisy_copies, train, unseen)["memorised_fraction"] < 0.05
