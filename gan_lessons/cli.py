@@ -1,6 +1,6 @@
 """The ``gan-lessons`` command (also ``python -m gan_lessons``).
 
-    gan-lessons train {vanilla,dcgan,kde} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
+    gan-lessons train {vanilla,dcgan,cgan,kde} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
                       [--checkpoint-every N] [--keep K]
     gan-lessons bench speed [--repeats R] [--steps N]
     gan-lessons data [--download]
@@ -195,6 +195,7 @@ def _train(args) -> int:
         train(
             gan,
             dataset.images,
+            labels=dataset.labels if recipe.conditional else None,
             batch_size=plan.batch_size,
             seed=args.seed,
             steps=plan.steps,
@@ -208,8 +209,13 @@ def _train(args) -> int:
     seconds = time.perf_counter() - started
     write_run_info(out, {**info, "train_seconds": round(info["train_seconds"] + seconds, 1)})
     noise = np.random.default_rng(args.seed + 1).standard_normal((plan.n_samples, gan.latent_dim))
-    images = gan.generate(noise.astype("float32"))
-    np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
+    if recipe.conditional:  # the digits 0-9 in turn: n_samples / 10 of each
+        requested = np.arange(plan.n_samples) % gan.num_classes
+        images = gan.generate(noise.astype("float32"), labels=requested)
+        np.savez_compressed(out / "samples.npz", images=images.astype("float32"), labels=requested)
+    else:
+        images = gan.generate(noise.astype("float32"))
+        np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
     plotting.save_grid(images[:100], out / "samples.png", title=f"{args.model}, step {gan.step}", ncols=10)
     gan.generator.save_weights(out / GENERATOR_NAME)
     print(

@@ -61,6 +61,10 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
     },
+    "cgan": {
+        "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
+    },
     # Lesson 03's speed benchmark (gan_lessons.bench): `steps` per timed repeat at the tutorial's
     # batch of 256, `n_samples` timed repeats.
     "bench": {

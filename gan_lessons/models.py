@@ -131,6 +131,13 @@ def build_dcgan_generator(
     h, w, c = _check_dcgan_shape(image_shape)
     if upsampling not in ("transposed", "resize"):
         raise ValueError(f"upsampling must be 'transposed' or 'resize', got {upsampling!r}.")
+    z = keras.Input((latent_dim,), name="z")
+    return keras.Model(z, _dcgan_synthesis(z, (h, w, c), base_filters, upsampling), name=name)
+
+
+def _dcgan_synthesis(x, image_shape, base_filters: int, upsampling: str):
+    """The DCGAN generator's body, from a vector to images in [-1, 1] (shared with the conditional one)."""
+    h, w, c = image_shape
     init = dcgan_init()
 
     def up(x, filters, **kwargs):
@@ -139,15 +146,13 @@ def build_dcgan_generator(
         x = layers.UpSampling2D(2, interpolation="nearest")(x)
         return layers.Conv2D(filters, 3, padding="same", kernel_initializer=init, **kwargs)(x)
 
-    z = keras.Input((latent_dim,), name="z")
-    x = layers.Dense((h // 4) * (w // 4) * 2 * base_filters, use_bias=False, kernel_initializer=init)(z)
+    x = layers.Dense((h // 4) * (w // 4) * 2 * base_filters, use_bias=False, kernel_initializer=init)(x)
     x = layers.Reshape((h // 4, w // 4, 2 * base_filters))(x)
     x = layers.ReLU()(_dcgan_batch_norm()(x))
     x = up(x, base_filters, use_bias=False)
     x = layers.ReLU()(_dcgan_batch_norm()(x))
     x = up(x, c)
-    images = layers.Activation("tanh", dtype="float32", name="tanh")(x)
-    return keras.Model(z, images, name=name)
+    return layers.Activation("tanh", dtype="float32", name="tanh")(x)
 
 
 def build_dcgan_discriminator(
@@ -163,12 +168,93 @@ def build_dcgan_discriminator(
     """
     _check_positive_int("base_filters", base_filters)
     shape = _check_dcgan_shape(image_shape)
-    init = dcgan_init()
     images = keras.Input(shape, name="images")
+    logits = layers.Dense(1, dtype="float32", kernel_initializer=dcgan_init(), name="logit")(
+        _dcgan_features(images, base_filters)
+    )
+    return keras.Model(images, logits, name=name)
+
+
+def _dcgan_features(images, base_filters: int):
+    """The DCGAN discriminator's body: two stride-2 convolutions, flattened features."""
+    init = dcgan_init()
     x = layers.Conv2D(base_filters, 4, strides=2, padding="same", kernel_initializer=init)(images)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Conv2D(2 * base_filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init)(x)
     x = layers.LeakyReLU(0.2)(_dcgan_batch_norm()(x))
-    x = layers.Flatten()(x)
-    logits = layers.Dense(1, dtype="float32", kernel_initializer=init, name="logit")(x)
-    return keras.Model(images, logits, name=name)
+    return layers.Flatten()(x)
+
+
+# -- conditional GAN (lesson 04) -------------------------------------------------
+def build_cgan_generator(
+    latent_dim: int = 100,
+    num_classes: int = 10,
+    image_shape: Sequence[int] = MNIST_SHAPE,
+    base_filters: int = 128,
+    embedding_dim: int = 50,
+    name: str = "generator",
+) -> keras.Model:
+    """Conditional DCGAN generator: ``[z (batch, latent_dim), labels (batch,) int]`` -> images.
+
+    The label picks a learned embedding (``embedding_dim`` numbers) that is concatenated to
+    ``z``; the rest is :func:`build_dcgan_generator`'s body.  Taught in ``04_conditional_gan``.
+    """
+    for key, value in (("latent_dim", latent_dim), ("num_classes", num_classes), ("embedding_dim", embedding_dim)):
+        _check_positive_int(key, value)
+    _check_positive_int("base_filters", base_filters)
+    shape = _check_dcgan_shape(image_shape)
+    z = keras.Input((latent_dim,), name="z")
+    labels = keras.Input((), dtype="int32", name="labels")
+    label_code = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(labels)
+    x = layers.Concatenate()([z, label_code])
+    return keras.Model([z, labels], _dcgan_synthesis(x, shape, base_filters, "transposed"), name=name)
+
+
+@keras.saving.register_keras_serializable(package="gan_lessons")
+class LabelProjection(layers.Layer):
+    """``<embed(label), features>``: the label term of a projection discriminator (Miyato & Koyama, 2018)."""
+
+    def __init__(self, num_classes: int, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = int(num_classes)
+
+    def build(self, input_shape):
+        features_shape, _ = input_shape
+        self.embeddings = self.add_weight(
+            shape=(self.num_classes, int(features_shape[-1])), initializer=dcgan_init(), name="embeddings"
+        )
+
+    def call(self, inputs):
+        features, labels = inputs
+        chosen = keras.ops.take(self.embeddings, keras.ops.cast(labels, "int32"), axis=0)
+        return keras.ops.sum(keras.ops.cast(chosen, features.dtype) * features, axis=-1, keepdims=True)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0], 1)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+
+def build_cgan_discriminator(
+    num_classes: int = 10,
+    image_shape: Sequence[int] = MNIST_SHAPE,
+    base_filters: int = 64,
+    name: str = "discriminator",
+) -> keras.Model:
+    """Projection discriminator: ``[images, labels]`` -> logits ``(batch, 1)``.
+
+    ``logit = w . phi(x) + <embed(y), phi(x)>`` with ``phi`` :func:`build_dcgan_discriminator`'s
+    body: the first term judges "is it a digit at all", the second "is it *this* digit".  Taught
+    in ``04_conditional_gan``.
+    """
+    _check_positive_int("num_classes", num_classes)
+    _check_positive_int("base_filters", base_filters)
+    shape = _check_dcgan_shape(image_shape)
+    images = keras.Input(shape, name="images")
+    labels = keras.Input((), dtype="int32", name="labels")
+    features = _dcgan_features(images, base_filters)
+    unconditional = layers.Dense(1, kernel_initializer=dcgan_init(), name="logit")(features)
+    projection = LabelProjection(num_classes, name="label_projection")([features, labels])
+    logits = layers.Add(dtype="float32", name="logits")([unconditional, projection])
+    return keras.Model([images, labels], logits, name=name)

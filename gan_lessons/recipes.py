@@ -21,9 +21,12 @@ class Recipe:
     dataset: str  # a name accepted by gan_lessons.data.load_dataset
     build: Callable[..., GAN]  # (seed, device setup) -> compiled GAN
     summary: str
+    conditional: bool = False  # trained on (images, labels); samples are drawn for given labels
 
 
-def _classic_gan(name: str, build_players: Callable, seed: int, setup: DeviceSetup | None, convolutional: bool) -> GAN:
+def _classic_gan(
+    name: str, build_players: Callable, seed: int, setup: DeviceSetup | None, convolutional: bool, gan_class=None
+) -> GAN:
     """Build ``(generator, discriminator)`` and compile the GAN as DCGAN taught: Adam(2e-4, beta_1=0.5)
     for both players, the non-saturating generator loss, the device's compile options and strategy."""
     import keras
@@ -33,7 +36,7 @@ def _classic_gan(name: str, build_players: Callable, seed: int, setup: DeviceSet
 
     keras.utils.set_random_seed(seed)
     with (setup.strategy() if setup is not None else tf.distribute.get_strategy()).scope():
-        gan = GAN(*build_players(), seed=seed, name=name)
+        gan = (gan_class or GAN)(*build_players(), seed=seed, name=name)
         gan.compile(
             d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -73,9 +76,22 @@ def dcgan(
     return _classic_gan("dcgan", players, seed, setup, convolutional=True)
 
 
+def cgan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 100, base_filters: int = 128) -> GAN:
+    """The conditional GAN of lesson 04: lesson 03's DCGAN with the label embedded and concatenated to
+    ``z`` in the generator, and a projection discriminator; the same optimizers and loss."""
+    from .models import build_cgan_discriminator, build_cgan_generator
+    from .training import ConditionalGAN
+
+    def players():
+        return build_cgan_generator(latent_dim=latent_dim, base_filters=base_filters), build_cgan_discriminator()
+
+    return _classic_gan("cgan", players, seed, setup, convolutional=True, gan_class=ConditionalGAN)
+
+
 RECIPES: dict[str, Recipe] = {
     "vanilla": Recipe("vanilla", "mnist", vanilla_gan, "MLP GAN on MNIST (lesson 02)"),
     "dcgan": Recipe("dcgan", "mnist", dcgan, "DCGAN on MNIST (lesson 03)"),
+    "cgan": Recipe("cgan", "mnist", cgan, "conditional DCGAN on MNIST: digits on request (lesson 04)", True),
 }
 
 

@@ -51,8 +51,8 @@ class GAN(keras.Model):
         for role, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
-        g_in, g_out = generator.input_shape, generator.output_shape
-        d_in = discriminator.input_shape
+        g_in, g_out = self._noise_shape(generator), generator.output_shape
+        d_in = self._image_shape(discriminator)
         if latent_dim is None:
             latent_dim = g_in[-1]
         if g_in[-1] != latent_dim:
@@ -75,6 +75,30 @@ class GAN(keras.Model):
         self.d_real_tracker = keras.metrics.Mean(name="D_real")  # mean D(x) on real images
         self.d_fake_tracker = keras.metrics.Mean(name="D_fake")  # mean D(G(z))
         self.built = True
+
+    # -- what the players take: overridden by the conditional GAN ------------------
+    @staticmethod
+    def _noise_shape(generator) -> tuple:
+        return tuple(generator.input_shape)
+
+    @staticmethod
+    def _image_shape(discriminator) -> tuple:
+        return tuple(discriminator.input_shape)
+
+    def fake_condition(self, batch_size):
+        """What the generator is asked for besides noise (nothing here; labels in a cGAN)."""
+        return None
+
+    def real_condition(self, labels):
+        """The condition of the real images the discriminator sees (nothing here)."""
+        return None
+
+    def generate_images(self, z, condition, training: bool = False):
+        return self.generator(z, training=training)
+
+    def score(self, images, condition, training: bool = False):
+        """The discriminator's logits for ``images`` (with their condition in a cGAN)."""
+        return self.discriminator(images, training=training)
 
     def compile(
         self,
@@ -170,7 +194,7 @@ class GAN(keras.Model):
         """Keep the whole training set on the device (GPU memory, or host memory on a CPU);
         batches of indices from :func:`gan_lessons.data.index_batches` then pick from it."""
         images = np.asarray(images, dtype=np.float32)
-        expected = tuple(self.discriminator.input_shape[1:])
+        expected = tuple(self._image_shape(self.discriminator)[1:])
         if images.shape[1:] != expected:
             raise ValueError(f"Training images have shape {images.shape[1:]} but the discriminator expects {expected}.")
         if labels is not None and len(labels) != len(images):
@@ -200,7 +224,8 @@ class GAN(keras.Model):
         return tf.distribute.get_strategy().num_replicas_in_sync
 
     def train_step(self, data):
-        real, _ = self.unpack_batch(data)
+        real, labels = self.unpack_batch(data)
+        real_condition = self.real_condition(labels)
         batch_size = tf.shape(real)[0]
         # Under tf.distribute each replica averages over its own slice of the batch and the
         # optimizer sums the replicas' gradients, so each replica's loss is divided by their number.
@@ -208,19 +233,20 @@ class GAN(keras.Model):
 
         # The generator runs once per step: its fakes train D, then (after D's update) G.
         z = self.sample_noise(batch_size)
+        fake_condition = self.fake_condition(batch_size)
         with tf.GradientTape() as g_tape:
-            fake = self.generator(z, training=True)
+            fake = self.generate_images(z, fake_condition, training=True)
             with g_tape.stop_recording():
                 # 1) Discriminator: push D(real) up and D(G(z)) down.
                 with tf.GradientTape() as d_tape:
-                    real_logits = self.discriminator(real, training=True)
-                    fake_logits = self.discriminator(fake, training=True)
+                    real_logits = self.score(real, real_condition, training=True)
+                    fake_logits = self.score(fake, fake_condition, training=True)
                     d_loss = self.discriminator_loss(real_logits, fake_logits)
                     scaled = self.d_optimizer.scale_loss(d_loss * share)
                 d_vars = self.discriminator.trainable_variables
                 self.d_optimizer.apply(d_tape.gradient(scaled, d_vars), d_vars)
             # 2) Generator: make the updated D call the same fakes real.
-            fake_logits_g = self.discriminator(fake, training=True)
+            fake_logits_g = self.score(fake, fake_condition, training=True)
             g_loss = self.generator_loss(fake_logits_g)
             scaled = self.g_optimizer.scale_loss(g_loss * share)
         g_vars = self.generator.trainable_variables
@@ -297,6 +323,88 @@ class GAN(keras.Model):
 
 
 # -- callbacks -----------------------------------------------------------------
+class ConditionalGAN(GAN):
+    """A GAN whose players both see the digit's label: ``G([z, y])`` and ``D([x, y])``.
+
+    Only the conditions differ from :class:`GAN`: real images come with their labels, and the
+    generator is asked for uniformly drawn labels.  The data must yield ``(images, labels)``
+    (or pass ``labels=`` to :func:`train`).  Taught in ``04_conditional_gan``.
+    """
+
+    def __init__(self, generator, discriminator, num_classes: int = 10, latent_dim: int | None = None, **kwargs):
+        for role, net, first in (("generator", generator, "noise"), ("discriminator", discriminator, "images")):
+            if not isinstance(net, keras.Model) or len(net.inputs) != 2:
+                raise ValueError(
+                    f"A conditional {role} takes two inputs, [{first}, labels]; "
+                    "build it with gan_lessons.models.build_cgan_generator / build_cgan_discriminator."
+                )
+        if not isinstance(num_classes, int) or num_classes < 2:
+            raise ValueError(f"num_classes must be a whole number >= 2, got {num_classes!r}.")
+        super().__init__(generator, discriminator, latent_dim=latent_dim, **kwargs)
+        self.num_classes = num_classes
+
+    @staticmethod
+    def _noise_shape(generator) -> tuple:
+        return tuple(generator.input_shape[0])
+
+    @staticmethod
+    def _image_shape(discriminator) -> tuple:
+        return tuple(discriminator.input_shape[0])
+
+    def fake_condition(self, batch_size):
+        """Uniformly drawn labels for the fakes (seeded like the noise)."""
+        seed = self.seed_generator.next()
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
+            seed = seed + tf.stack([replica * 7919, tf.zeros_like(replica)])
+        return tf.random.stateless_uniform((batch_size,), seed=seed, maxval=self.num_classes, dtype=tf.int32)
+
+    def real_condition(self, labels):
+        if labels is None:
+            raise ValueError(
+                "A conditional GAN needs the labels of the real images: train(gan, images, labels=labels) "
+                "or a dataset of (images, labels)."
+            )
+        return tf.cast(tf.reshape(labels, [-1]), tf.int32)
+
+    def generate_images(self, z, condition, training: bool = False):
+        return self.generator([z, condition], training=training)
+
+    def score(self, images, condition, training: bool = False):
+        return self.discriminator([images, condition], training=training)
+
+    def call(self, inputs, training: bool = False):
+        z, labels = inputs
+        return self.generator([z, labels], training=training)
+
+    def check_labels(self, labels, n: int) -> np.ndarray:
+        """``labels`` as int32 after checking them: whole numbers in 0..num_classes-1, one per noise row."""
+        labels = np.asarray(labels)
+        if labels.ndim == 0:
+            labels = np.full(n, labels)
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(f"labels must be whole numbers (the digits to draw), got dtype {labels.dtype}.")
+        if labels.shape != (n,):
+            raise ValueError(f"give one label per noise vector: {n} noise vectors but labels of shape {labels.shape}.")
+        if n and (labels.min() < 0 or labels.max() >= self.num_classes):
+            low, high = labels.min(), labels.max()
+            raise ValueError(f"labels must be between 0 and {self.num_classes - 1}, got {low}..{high}.")
+        return labels.astype(np.int32)
+
+    def generate(self, noise: np.ndarray | int, labels=None, batch_size: int = 500) -> np.ndarray:
+        """Images for noise ``(n, latent_dim)`` (or ``n`` fresh draws) and one label per image;
+        without labels, the digits 0, 1, ..., 9, 0, 1, ... in turn."""
+        if isinstance(noise, int | np.integer):
+            noise = self.sample_noise(int(noise))
+        noise = np.asarray(noise, dtype=np.float32)
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
+        labels = np.arange(len(noise)) % self.num_classes if labels is None else labels
+        labels = self.check_labels(labels, len(noise))
+        return self.generator.predict([noise, labels], batch_size=batch_size, verbose=0)
+
+
 class NaNGuard(keras.callbacks.Callback):
     """Stops training with an explanation as soon as a loss is NaN or infinite."""
 

@@ -80,3 +80,40 @@ def latent_explorer(generator, n_directions: int = 4, seed: int = 0, span: float
     controls = {"start_seed": start, **{f"d{i}": s for i, s in enumerate(sliders)}}
     out = widgets.interactive_output(draw, controls)
     return widgets.HBox([widgets.VBox([start, *sliders]), out])
+
+
+def conditional_digit(generator, digit: int, style: int = 0, morph: float = 0.0) -> np.ndarray:
+    """The image a conditional generator draws for ``digit`` at a point of its latent space: ``z`` moves
+    along the great circle from the noise of seed ``style`` (``morph`` = 0) to that of ``style + 1``
+    (``morph`` = 1).  Returns ``(28, 28, 1)`` in [-1, 1].  Lesson 04's digit picker calls it."""
+    from .plotting import interpolate
+
+    if not 0.0 <= morph <= 1.0:
+        raise ValueError(f"morph must be between 0 and 1, got {morph!r}.")
+    latent_dim = generator.input_shape[0][-1]
+    ends = [np.random.default_rng(s).standard_normal(latent_dim).astype(np.float32) for s in (style, style + 1)]
+    path = interpolate(ends[0], ends[1], n=101, kind="spherical")
+    z = path[int(round(morph * 100))][None]
+    return np.asarray(generator.predict([z, np.array([digit], np.int32)], verbose=0))[0]
+
+
+def digit_picker(generator, num_classes: int = 10):
+    """Lesson 04: buttons pick the digit, sliders pick the style (a noise seed) and move through the
+    latent space; the conditional generator redraws the digit."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    digit = widgets.ToggleButtons(options=list(range(num_classes)), value=7, description="digit")
+    digit.style.button_width = "2.2em"
+    style = widgets.IntSlider(value=0, min=0, max=99, description="style (seed)")
+    morph = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="latent path")
+
+    def draw(digit, style, morph):
+        image = conditional_digit(generator, digit, style, morph)
+        plt.figure(figsize=(2.5, 2.5))
+        plt.imshow(image[..., 0], cmap="gray_r", vmin=-1, vmax=1)
+        plt.axis("off")
+        plt.show()
+
+    out = widgets.interactive_output(draw, {"digit": digit, "style": style, "morph": morph})
+    return widgets.VBox([digit, widgets.HBox([widgets.VBox([style, morph]), out])])

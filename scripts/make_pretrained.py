@@ -45,8 +45,14 @@ def main() -> int:
     # Score what ships: the float16 weights, on the noise `train` used for samples.npz.
     shipped = get_recipe(args.name).build(seed=0).generator
     shipped.load_weights(target)
-    noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
-    scores = metrics.evaluate(shipped.predict(noise, verbose=0))
+    recipe = get_recipe(args.name)
+    if recipe.conditional:  # the digits 0-9 in turn, as `train` wrote samples.npz
+        noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[0][-1])).astype("float32")
+        requested = np.arange(1000) % 10
+        scores = metrics.evaluate(shipped.predict([noise, requested], verbose=0), labels=requested)
+    else:
+        noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
+        scores = metrics.evaluate(shipped.predict(noise, verbose=0))
     record = {
         "command": run["command"],
         "remade_by": f"python scripts/make_pretrained.py {args.name}",

@@ -55,6 +55,27 @@ CASES = [
     ),
     (exercises.check_dimension_effect, solutions.DIMENSION_EFFECT, ["a", "c", "d", "e", 2]),
     (exercises.check_halving_factor, solutions.HALVING_FACTOR, [2**30, 32, 2, "lots"]),
+    (exercises.check_embedding_params, solutions.EMBEDDING_PARAMS, [550, 10, 50, 5000, "ten"]),
+    (
+        exercises.check_one_hot_condition,
+        solutions.one_hot_condition,
+        [
+            lambda z, y: np.concatenate([z, y[:, None]], axis=1),  # the label as one number
+            lambda z, y: np.concatenate([np.eye(10)[y], z], axis=1),  # one-hot first
+            lambda z, y: np.concatenate([z, np.eye(10)[(y + 1) % 10]], axis=1),  # wrong columns
+            lambda z, y: z,
+        ],
+    ),
+    (
+        exercises.check_gan_family,
+        solutions.GAN_FAMILY,
+        [
+            dict(zip(exercises.GAN_FAMILY_ROLES, ["AC-GAN", "cGAN", "InfoGAN"], strict=True)),
+            {"cGAN": "the discriminator is given the label"},
+            "cGAN",
+        ],
+    ),
+    (exercises.check_projection_logit, solutions.PROJECTION_LOGIT, [-1.5, 3.0, 0.0, "big"]),
 ]
 
 
