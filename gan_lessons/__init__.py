@@ -35,6 +35,7 @@ _SUBMODULES = (
     "sample_sets",
     "solutions",
     "theory",
+    "toy",
     "training",
     "widgets",
 )

@@ -1,0 +1,97 @@
+"""Lesson 05's mode-collapse lab: the toy mixtures and the PacGAN mode counter."""
+
+import numpy as np
+import pytest
+
+from gan_lessons import toy
+
+
+def test_the_papers_datasets():
+    r, g = toy.ring(), toy.grid()
+    assert r.modes == 8 and r.std == 0.01 and g.modes == 25 and g.std == 0.05
+    np.testing.assert_allclose(np.linalg.norm(r.means, axis=1), 1.0)
+    np.testing.assert_allclose(r.means[2], [0.0, 1.0], atol=1e-12)  # (cos 2 pi 2/8, sin 2 pi 2/8)
+    assert sorted(set(g.means[:, 0].tolist())) == [-4.0, -2.0, 0.0, 2.0, 4.0]
+    x = g.sample(5000, seed=0)
+    assert x.shape == (5000, 2) and x.dtype == np.float32
+    assert toy.count_modes(x, g)["high_quality_share"] == pytest.approx(1 - np.exp(-4.5), abs=0.005)  # 98.9 % in 2-D
+    assert np.array_equal(x, g.sample(5000, seed=0))
+
+
+def test_mode_counter_on_hand_made_sets():
+    r = toy.ring()
+    one_mode = np.repeat(r.means[:1], 100, axis=0)
+    assert toy.count_modes(one_mode, r) == {
+        "modes_captured": 1,
+        "modes_total": 8,
+        "high_quality_share": 1.0,
+        "per_mode": [100, 0, 0, 0, 0, 0, 0, 0],
+    }
+    everywhere = np.repeat(r.means, 10, axis=0)
+    assert toy.count_modes(everywhere, r)["modes_captured"] == 8
+    inside = r.means[:4] + np.array([0.0299, 0.0])  # 2.99 sigma from its mean (std 0.01)
+    outside = r.means[4:] + np.array([0.0301, 0.0])  # 3.01 sigma
+    result = toy.count_modes(np.concatenate([inside, outside]), r)
+    assert result["modes_captured"] == 4 and result["high_quality_share"] == 0.5
+    assert result["per_mode"] == [1, 1, 1, 1, 0, 0, 0, 0]
+    between = np.zeros((50, 2))  # the centre of the ring is near no mode
+    assert toy.count_modes(between, r)["modes_captured"] == 0
+
+
+def test_modes_and_spread_can_change():
+    assert toy.toy_dataset("ring", modes=12, std=0.02).modes == 12
+    assert toy.toy_dataset("grid", modes=49).means.max() == 6.0  # 7 x 7, spacing 2
+    assert toy.toy_dataset("grid").modes == 25
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: toy.toy_dataset("spiral"), "Unknown toy dataset 'spiral'"),
+        (lambda: toy.ring(modes=1), "at least 2 modes"),
+        (lambda: toy.grid(modes=24), "square number of modes"),
+        (lambda: toy.grid(modes=1), "square number of modes"),
+        (lambda: toy.ring(std=0), "std must be a positive number"),
+        (lambda: toy.count_modes(np.zeros((5, 3)), toy.ring()), r"shape \(N, 2\)"),
+        (lambda: toy.count_modes(np.full((5, 2), np.nan), toy.ring()), "diverged"),
+    ],
+)
+def test_bad_toy_input_explains(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_interpolation_weights_are_uniform_and_per_sample():
+    import keras
+
+    from gan_lessons import losses
+
+    w = keras.ops.convert_to_numpy(losses.interpolation_weights(20_000, 4, seed=keras.random.SeedGenerator(0)))
+    assert w.shape == (20_000, 1, 1, 1)  # one weight per sample, broadcast over the image
+    assert w.min() >= 0.0 and w.max() <= 1.0  # a normal distribution would leave [0, 1]
+    assert abs(w.mean() - 0.5) < 0.01 and abs(w.var() - 1 / 12) < 0.005
+    assert np.histogram(w, bins=10, range=(0, 1))[0].min() > 1_800  # flat, 2,000 per bin expected
+
+
+def test_gradient_penalty_is_zero_for_a_1_lipschitz_critic_and_never_nan():
+    import keras
+    import tensorflow as tf
+
+    from gan_lessons import losses
+
+    rng = np.random.default_rng(0)
+    real = tf.constant(rng.standard_normal((64, 5)), tf.float32)
+    fake = tf.constant(rng.standard_normal((64, 5)), tf.float32)
+    weights = losses.interpolation_weights(64, 2, seed=keras.random.SeedGenerator(1))
+    unit = tf.constant(rng.standard_normal((5, 1)), tf.float32)
+    unit = unit / tf.norm(unit)  # a linear critic with a unit-norm weight: gradient norm exactly 1 everywhere
+    assert float(losses.gradient_penalty(lambda x: x @ unit, real, fake, weights)) < 1e-10
+    assert float(losses.gradient_penalty(lambda x: 3.0 * (x @ unit), real, fake, weights)) == pytest.approx(
+        4.0, rel=1e-5
+    )
+    # A flat critic has gradient 0: the penalty is 1, and its own gradient is finite, not NaN.
+    scale = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        gp = losses.gradient_penalty(lambda x: scale * (x @ unit), real, fake, weights)
+    grad = tape.gradient(gp, scale)
+    assert float(gp) == pytest.approx(1.0, rel=1e-5) and np.isfinite(float(grad))
