@@ -72,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=_positive_int, help="timed repeats, the median is reported (default 5)")
     bench.add_argument("--steps", type=_positive_int, help="training steps per repeat (default 12)")
 
+    toy = sub.add_parser("toy", help="lesson 05's mode-collapse lab: train on a 2-D ring or grid, count the modes")
+    toy.add_argument("model", help="gan-minimax, gan, wgan, wgan-gp or pacgan")
+    toy.add_argument("--dataset", default="ring", help="ring (8 Gaussians, std 0.01) or grid (25, std 0.05)")
+    toy.add_argument("--modes", type=int, help="Gaussians on the ring, or on the grid (a square number); at least 2")
+    toy.add_argument("--std", type=float, help="the Gaussians' standard deviation")
+    toy.add_argument("--steps", type=_positive_int, help="generator updates (default: the toy budget)")
+    toy.add_argument("--seed", type=int, default=0, help="seed for data, weights and noise (default 0)")
+
     data = sub.add_parser("data", help="say which MNIST is available; --download fetches full MNIST")
     data.add_argument("--download", action="store_true", help="try to download full MNIST (60 s limit)")
 
@@ -225,6 +233,23 @@ def _train(args) -> int:
     return 0
 
 
+def _toy(args) -> int:
+    from .device import configure_device
+    from .toy import TOY_MODELS, run_toy, toy_dataset
+
+    if args.model not in TOY_MODELS:  # before any TensorFlow work
+        raise ValueError(f"Unknown toy model {args.model!r}; choose one of {', '.join(TOY_MODELS)}.")
+    if args.modes is not None and args.modes < 2:
+        raise ValueError(f"--modes must be at least 2, got {args.modes}.")
+    toy_dataset(args.dataset, modes=args.modes, std=args.std)  # checks the dataset arguments
+    result = run_toy(
+        args.model, args.dataset, args.modes, args.std, args.steps, args.seed, setup=configure_device(verbose=False)
+    )
+    result.pop("per_mode")
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
 def _bench(args) -> int:
     from .bench import speed
 
@@ -312,7 +337,15 @@ def main(argv: list[str] | None = None) -> int:
     from .training import CheckpointError, TrainingDivergedError
 
     try:
-        commands = {"train": _train, "bench": _bench, "data": _data, "evaluate": _evaluate, "info": _info, "lab": _lab}
+        commands = {
+            "train": _train,
+            "toy": _toy,
+            "bench": _bench,
+            "data": _data,
+            "evaluate": _evaluate,
+            "info": _info,
+            "lab": _lab,
+        }
         return commands[args.command](args)
     except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

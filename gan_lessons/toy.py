@@ -93,3 +93,144 @@ def count_modes(samples: np.ndarray, mixture: ToyMixture, n_std: float = 3.0) ->
         "high_quality_share": float(high_quality.mean()),
         "per_mode": per_mode.tolist(),
     }
+
+
+# -- the models of the lab ----------------------------------------------------------------
+TOY_MODELS = ("gan-minimax", "gan", "wgan", "wgan-gp", "pacgan")
+PACK = 4  # PacGAN4: the discriminator judges 4 samples at once
+
+
+def build_toy_generator(latent_dim: int = 16, hidden: int = 256, depth: int = 3):
+    """MLP ``z -> (x, y)``: ``depth`` ReLU layers of ``hidden`` units, a linear output."""
+    import keras
+    from keras import layers
+
+    z = keras.Input((latent_dim,), name="z")
+    x = z
+    for _ in range(depth):
+        x = layers.Dense(hidden, activation="relu")(x)
+    return keras.Model(z, layers.Dense(2, dtype="float32")(x), name="generator")
+
+
+def build_toy_discriminator(pack: int = 1, hidden: int = 256, depth: int = 3):
+    """MLP over ``pack`` points at once (``2 * pack`` inputs): LeakyReLU layers, one raw score (no sigmoid)."""
+    import keras
+    from keras import layers
+
+    points = keras.Input((2 * pack,), name="points")
+    x = points
+    for _ in range(depth):
+        x = layers.LeakyReLU(0.2)(layers.Dense(hidden)(x))
+    return keras.Model(points, layers.Dense(1, dtype="float32")(x), name="discriminator")
+
+
+def _packed_gan_class():
+    from .training import GAN
+
+    class PackedGAN(GAN):
+        """PacGAN (Lin et al. 2018): the discriminator scores ``pack`` samples concatenated, all real or all
+        fake, so a generator that repeats itself is easy to spot.  Only ``score`` differs from GAN."""
+
+        def __init__(self, generator, discriminator, pack: int = PACK, **kwargs):
+            self.pack = int(pack)
+            super().__init__(generator, discriminator, **kwargs)
+
+        def _image_shape(self, discriminator) -> tuple:
+            return (None, discriminator.input_shape[-1] // self.pack)
+
+        def score(self, images, condition, training: bool = False):
+            grouped = tf_reshape(images, (-1, 2 * self.pack))
+            return self.discriminator(grouped, training=training)
+
+    return PackedGAN
+
+
+def tf_reshape(x, shape):
+    from keras import ops
+
+    return ops.reshape(x, shape)
+
+
+def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16):
+    """A compiled GAN of the lab: ``gan-minimax`` (saturating loss), ``gan`` (non-saturating), ``pacgan``
+    (PacGAN4, non-saturating), ``wgan`` (weight clipping 0.01, RMSprop 5e-5) or ``wgan-gp`` (λ = 10,
+    Adam 1e-4, β = (0, 0.9)); the critics take 5 updates per generator update."""
+    import keras
+
+    from .training import GAN, WassersteinGAN
+
+    if model not in TOY_MODELS:
+        raise ValueError(f"Unknown toy model {model!r}; choose one of {', '.join(TOY_MODELS)}.")
+    keras.utils.set_random_seed(seed)
+    generator = build_toy_generator(latent_dim)
+    compile_kwargs = setup.compile_kwargs(convolutional=False) if setup is not None else {}
+    if model in ("wgan", "wgan-gp"):
+        critic = build_toy_discriminator()
+        if model == "wgan":
+            gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=0.0, clip_value=0.01, seed=seed, name=model)
+            opts = [keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)]
+        else:
+            gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=10.0, seed=seed, name=model)
+            opts = [keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9) for _ in range(2)]
+        gan.compile(d_optimizer=opts[0], g_optimizer=opts[1], **compile_kwargs)
+        return gan
+    if model == "pacgan":
+        gan = _packed_gan_class()(generator, build_toy_discriminator(pack=PACK), seed=seed, name=model)
+    else:
+        gan = GAN(generator, build_toy_discriminator(), seed=seed, name=model)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_loss="minimax" if model == "gan-minimax" else "non_saturating",
+        **compile_kwargs,
+    )
+    return gan
+
+
+def run_toy(
+    model: str,
+    dataset: str = "ring",
+    modes: int | None = None,
+    std: float | None = None,
+    steps: int | None = None,
+    seed: int = 0,
+    setup=None,
+    frames: int = 0,
+) -> dict:
+    """Train one lab model on one mixture and count its modes on 2,500 samples (the papers' protocol).
+
+    Returns the mode counts, ``seconds`` of training, and with ``frames`` > 0 that many
+    ``(step, samples)`` snapshots for a film."""
+    import time
+
+    from .config import budget
+    from .training import train
+
+    mixture = toy_dataset(dataset, modes=modes, std=std)
+    plan = budget("toy", steps=steps)
+    gan = toy_gan(model, seed=seed, setup=setup)
+    points = mixture.sample(100_000, seed=seed)
+    snapshots: list[tuple[int, np.ndarray]] = []
+    noise = np.random.default_rng(seed + 1).standard_normal((N_EVAL_SAMPLES, gan.latent_dim)).astype(np.float32)
+    per_call = max(1, plan.steps // frames) if frames else plan.steps
+    started = time.perf_counter()
+    done = 0
+    while done < plan.steps:
+        done = min(plan.steps, done + per_call)
+        train(
+            gan,
+            points,
+            steps=done,
+            steps_per_epoch=min(per_call, plan.steps_per_epoch),
+            batch_size=plan.batch_size,
+            seed=seed,
+            verbose=0,
+        )
+        if frames:
+            snapshots.append((done, gan.generate(noise[:500])))
+    seconds = time.perf_counter() - started
+    result = count_modes(gan.generate(noise), mixture)
+    result.update(model=model, dataset=dataset, std=mixture.std, steps=plan.steps, seed=seed, seconds=round(seconds, 1))
+    if frames:
+        result["frames"] = snapshots
+    return result

@@ -405,6 +405,93 @@ class ConditionalGAN(GAN):
         return self.generator.predict([noise, labels], batch_size=batch_size, verbose=0)
 
 
+class WassersteinGAN(GAN):
+    """WGAN and WGAN-GP: a *critic* scores images (no sigmoid), ``n_critic`` critic updates per
+    generator update, and the critic kept near 1-Lipschitz by a gradient penalty (``gp_weight``,
+    WGAN-GP, Gulrajani et al. 2017) or by clipping its weights to ``[-clip_value, clip_value]``
+    (WGAN, Arjovsky et al. 2017).  Only the step differs from :class:`GAN`.
+
+    Every critic update draws fresh noise but sees the step's one real batch (as keras.io's
+    WGAN-GP example does).  Tracks the critic's Wasserstein estimate ``E f(x) - E f(G(z))``.
+    Taught in ``05_wgan_gp``.
+    """
+
+    def __init__(self, generator, critic, n_critic: int = 5, gp_weight: float = 10.0, clip_value=None, **kwargs):
+        if not isinstance(n_critic, int) or isinstance(n_critic, bool) or n_critic < 1:
+            raise ValueError(
+                f"n_critic must be a whole number >= 1 (critic updates per generator update), got {n_critic!r}."
+            )
+        if not isinstance(gp_weight, int | float) or isinstance(gp_weight, bool) or not gp_weight >= 0:
+            raise ValueError(f"gp_weight must be a number >= 0 (10 in WGAN-GP, 0 for plain WGAN), got {gp_weight!r}.")
+        if clip_value is not None and not (isinstance(clip_value, int | float) and clip_value > 0):
+            raise ValueError(f"clip_value must be a positive number (0.01 in WGAN) or None, got {clip_value!r}.")
+        if gp_weight == 0 and clip_value is None:
+            raise ValueError("Without a gradient penalty or weight clipping the critic is unconstrained: set one.")
+        kinds = {type(layer).__name__ for layer in getattr(critic, "layers", [])}
+        if gp_weight > 0 and "BatchNormalization" in kinds:
+            raise ValueError(
+                "Batch norm in a gradient-penalty critic: the penalty is per sample, but batch norm mixes the samples "
+                "of a batch, so the gradient it penalises is not the critic's. Use LayerNormalization (or none)."
+            )
+        last = getattr(critic, "layers", [None])[-1]
+        if getattr(last, "activation", None) is keras.activations.sigmoid:
+            raise ValueError("The critic ends in a sigmoid: a critic outputs an unbounded score, not a probability.")
+        super().__init__(generator, critic, **kwargs)
+        self.n_critic, self.gp_weight = n_critic, float(gp_weight)
+        self.clip_value = None if clip_value is None else float(clip_value)
+        self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
+        self.gp_tracker = keras.metrics.Mean(name="gp")
+
+    @property
+    def critic(self):
+        return self.discriminator
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.wasserstein_tracker, self.gp_tracker]
+
+    def train_step(self, data):
+        from .losses import critic_loss, gradient_penalty, interpolation_weights, wasserstein_generator_loss
+
+        real, labels = self.unpack_batch(data)
+        condition = self.real_condition(labels)
+        batch_size = tf.shape(real)[0]
+        share = 1.0 / self._replicas()
+        critic_vars = self.discriminator.trainable_variables
+        for _ in range(self.n_critic):
+            fake_condition = self.fake_condition(batch_size)
+            fake = self.generate_images(self.sample_noise(batch_size), fake_condition, training=True)
+            with tf.GradientTape() as tape:
+                real_scores = self.score(real, condition, training=True)
+                fake_scores = self.score(fake, fake_condition, training=True)
+                loss = critic_loss(real_scores, fake_scores)
+                penalty = tf.constant(0.0)
+                if self.gp_weight > 0:
+                    weights = interpolation_weights(batch_size, len(real.shape), self.seed_generator)
+                    penalty = gradient_penalty(lambda x: self.score(x, condition, training=True), real, fake, weights)
+                    loss = loss + self.gp_weight * penalty
+                scaled = self.d_optimizer.scale_loss(loss * share)
+            self.d_optimizer.apply(tape.gradient(scaled, critic_vars), critic_vars)
+            if self.clip_value is not None:
+                for v in critic_vars:
+                    v.assign(tf.clip_by_value(v, -self.clip_value, self.clip_value))
+        fake_condition = self.fake_condition(batch_size)
+        z = self.sample_noise(batch_size)
+        with tf.GradientTape() as tape:
+            fake = self.generate_images(z, fake_condition, training=True)
+            g_loss = wasserstein_generator_loss(self.score(fake, fake_condition, training=True))
+            scaled = self.g_optimizer.scale_loss(g_loss * share)
+        g_vars = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
+
+        self.step_counter.assign_add(1)
+        self.d_loss_tracker.update_state(loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.wasserstein_tracker.update_state(-critic_loss(real_scores, fake_scores))
+        self.gp_tracker.update_state(penalty)
+        return {m.name: m.result() for m in self.metrics}
+
+
 class NaNGuard(keras.callbacks.Callback):
     """Stops training with an explanation as soon as a loss is NaN or infinite."""
 

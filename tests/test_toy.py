@@ -95,3 +95,75 @@ def test_gradient_penalty_is_zero_for_a_1_lipschitz_critic_and_never_nan():
         gp = losses.gradient_penalty(lambda x: scale * (x @ unit), real, fake, weights)
     grad = tape.gradient(gp, scale)
     assert float(gp) == pytest.approx(1.0, rel=1e-5) and np.isfinite(float(grad))
+
+
+def test_toy_cli_prints_one_json_line(capsys):
+    import json
+
+    from gan_lessons import cli
+
+    assert cli.main(["toy", "gan", "--dataset", "ring", "--modes", "6", "--steps", "30", "--seed", "2"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    result = json.loads(line)
+    assert result["modes_total"] == 6 and 0 <= result["modes_captured"] <= 6
+    assert 0.0 <= result["high_quality_share"] <= 1.0 and result["seconds"] > 0 and result["steps"] == 30
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["toy", "dcgan"], "Unknown toy model 'dcgan'"),
+        (["toy", "gan", "--dataset", "spiral"], "Unknown toy dataset 'spiral'"),
+        (["toy", "gan", "--modes", "1"], "--modes must be at least 2"),
+        (["toy", "gan", "--dataset", "grid", "--modes", "10"], "square number"),
+        (["toy", "gan", "--std", "-1"], "std must be a positive number"),
+    ],
+)
+def test_bad_toy_cli_input_explains(argv, message, capsys):
+    from gan_lessons import cli
+
+    assert cli.main(argv) == 1
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_critic": 0}, "n_critic must be"),
+        ({"gp_weight": -1.0}, "gp_weight must be"),
+        ({"gp_weight": 0.0}, "unconstrained"),
+        ({"clip_value": -0.01}, "clip_value must be"),
+    ],
+)
+def test_bad_wasserstein_settings_explain(kwargs, message):
+    from gan_lessons import training
+
+    with pytest.raises(ValueError, match=message):
+        training.WassersteinGAN(toy.build_toy_generator(), toy.build_toy_discriminator(), **kwargs)
+
+
+def test_critic_with_sigmoid_or_batch_norm_is_refused():
+    import keras
+
+    from gan_lessons import models, training
+
+    sigmoid = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="sigmoid")])
+    with pytest.raises(ValueError, match="sigmoid"):
+        training.WassersteinGAN(toy.build_toy_generator(), sigmoid)
+    with pytest.raises(ValueError, match="Batch norm"):
+        training.WassersteinGAN(models.build_dcgan_generator(), models.build_dcgan_discriminator())
+
+
+@pytest.mark.parametrize("model", ["wgan", "wgan-gp", "pacgan", "gan-minimax"])
+def test_every_lab_model_trains(model):
+    gan = toy.toy_gan(model, seed=0)
+    before = [w.copy() for w in gan.generator.get_weights()]
+    from gan_lessons.training import train
+
+    history = train(gan, toy.ring().sample(2048), steps=6, steps_per_epoch=3, batch_size=64, seed=0, verbose=0)
+    assert all(np.all(np.isfinite(v)) for v in history.values())
+    assert any(np.abs(a - b).max() > 0 for a, b in zip(before, gan.generator.get_weights(), strict=True))
+    if model == "wgan":  # weight clipping keeps every critic weight within 0.01
+        assert max(np.abs(w).max() for w in gan.critic.get_weights()) <= 0.01 + 1e-7
+    if model == "wgan-gp":
+        assert "wasserstein" in history and "gp" in history
