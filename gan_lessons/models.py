@@ -185,6 +185,31 @@ def _dcgan_features(images, base_filters: int):
     return layers.Flatten()(x)
 
 
+# -- WGAN-GP critic (lesson 05) ---------------------------------------------------
+def build_wgan_critic(
+    image_shape: Sequence[int] = MNIST_SHAPE,
+    base_filters: int = 64,
+    name: str = "critic",
+) -> keras.Model:
+    """The DCGAN discriminator made a WGAN-GP critic: layer norm instead of batch norm, and one raw
+    score per image -- no sigmoid (it is a score, not a probability).
+
+    Batch norm would make each image's score depend on the rest of the batch, while the gradient
+    penalty constrains the gradient of the score of *each* image.  Taught in ``05_wgan_gp``.
+    """
+    _check_positive_int("base_filters", base_filters)
+    shape = _check_dcgan_shape(image_shape)
+    init = dcgan_init()
+    images = keras.Input(shape, name="images")
+    x = layers.Conv2D(base_filters, 4, strides=2, padding="same", kernel_initializer=init)(images)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Conv2D(2 * base_filters, 4, strides=2, padding="same", kernel_initializer=init)(x)
+    x = layers.LeakyReLU(0.2)(layers.LayerNormalization(axis=[1, 2, 3])(x))
+    x = layers.Flatten()(x)
+    scores = layers.Dense(1, dtype="float32", kernel_initializer=init, name="score")(x)
+    return keras.Model(images, scores, name=name)
+
+
 # -- conditional GAN (lesson 04) -------------------------------------------------
 def build_cgan_generator(
     latent_dim: int = 100,

@@ -1,0 +1,34 @@
+"""Lesson 05 on MNIST: the WGAN-GP critic and 'gan-lessons train wgan-gp'."""
+
+import json
+
+import keras
+import numpy as np
+
+from gan_lessons import cli, models, recipes
+
+
+def test_the_critic_has_no_sigmoid_and_no_batch_norm():
+    critic = models.build_wgan_critic()
+    kinds = {type(layer).__name__ for layer in critic.layers}
+    assert "BatchNormalization" not in kinds and "LayerNormalization" in kinds
+    assert critic.layers[-1].activation is keras.activations.linear
+    gan = recipes.wgan_gp(seed=0)
+    assert gan.n_critic == 5 and gan.gp_weight == 10.0 and gan.clip_value is None
+    assert float(gan.d_optimizer.beta_1) == 0.0 and float(gan.d_optimizer.beta_2) == 0.9
+    # One image's score does not depend on the rest of the batch (it would with batch norm).
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32")
+    alone = critic(x[:1], training=True).numpy()
+    together = critic(x, training=True).numpy()[:1]
+    np.testing.assert_allclose(alone, together, rtol=1e-5, atol=1e-6)
+
+
+def test_cli_trains_wgan_gp_and_writes_samples(tmp_path):
+    out = tmp_path / "wgan"
+    assert cli.main(["train", "wgan-gp", "--out", str(out), "--steps", "3", "--samples", "100"]) == 0
+    with np.load(out / "samples.npz") as f:
+        images = f["images"]
+    assert images.shape == (100, 28, 28, 1) and np.all(np.abs(images) <= 1)
+    assert json.loads((out / "run.json").read_text())["model"] == "wgan-gp"
+    history = json.loads((out / "checkpoints" / "history.json").read_text())
+    assert "wasserstein" in history and all(np.isfinite(history["wasserstein"]))
