@@ -150,12 +150,16 @@ class GAN(keras.Model):
 
         Under ``tf.distribute`` every replica holds the same generator state, so the replica's
         number is mixed into the seed: replicas draw different noise, reproducibly."""
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=self._replica_seed())
+
+    def _replica_seed(self):
+        """The next seed of the GAN's generator, with the replica's number mixed in under ``tf.distribute``."""
         seed = self.seed_generator.next()
         context = tf.distribute.get_replica_context()
         if context is not None and context.num_replicas_in_sync > 1:
             replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
             seed = seed + tf.stack([replica * 7919, tf.zeros_like(replica)])
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=seed)
+        return seed
 
     def generate(self, noise: np.ndarray | int, batch_size: int = 500) -> np.ndarray:
         """Images (numpy, in [-1, 1]) for given noise ``(n, latent_dim)`` or ``n`` fresh draws."""
@@ -353,12 +357,9 @@ class ConditionalGAN(GAN):
 
     def fake_condition(self, batch_size):
         """Uniformly drawn labels for the fakes (seeded like the noise)."""
-        seed = self.seed_generator.next()
-        context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
-            seed = seed + tf.stack([replica * 7919, tf.zeros_like(replica)])
-        return tf.random.stateless_uniform((batch_size,), seed=seed, maxval=self.num_classes, dtype=tf.int32)
+        return tf.random.stateless_uniform(
+            (batch_size,), seed=self._replica_seed(), maxval=self.num_classes, dtype=tf.int32
+        )
 
     def real_condition(self, labels):
         if labels is None:
