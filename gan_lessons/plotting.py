@@ -235,3 +235,46 @@ def distance_histograms(distances: dict[str, np.ndarray], threshold: float | Non
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
+
+
+# -- lesson 05: the mode-collapse lab ---------------------------------------------------------
+def _toy_axes(ax, mixture, points, title):
+    ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, color="C0", rasterized=True)
+    ax.scatter(mixture.means[:, 0], mixture.means[:, 1], marker="x", s=25, color="C3", lw=1)
+    span = float(np.abs(mixture.means).max()) * 1.35
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-span, span)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=8)
+
+
+def toy_scatter(samples: dict[str, np.ndarray], mixture, counts: dict[str, dict] | None = None):
+    """One panel per named sample set: the points, and the mixture's means as red crosses."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(samples), figsize=(2.3 * len(samples), 2.5), squeeze=False)
+    for ax, (name, points) in zip(axes[0], samples.items(), strict=True):
+        title = name
+        if counts and name in counts:
+            c = counts[name]
+            title += f"\n{c['modes_captured']}/{c['modes_total']} modes, {c['high_quality_share']:.0%} HQ"
+        _toy_axes(ax, mixture, np.asarray(points), title)
+    fig.tight_layout()
+    return fig
+
+
+def toy_film(frames, mixture, max_frames: int = 8):
+    """Lesson 05: generated points at moments of training (``(step, points)`` pairs), e.g. a GAN hopping
+    from mode to mode."""
+    import matplotlib.pyplot as plt
+
+    frames = list(frames)
+    if len(frames) > max_frames:
+        frames = [frames[int(i)] for i in np.linspace(0, len(frames) - 1, max_frames)]
+    fig, axes = plt.subplots(1, len(frames), figsize=(1.9 * len(frames), 2.1), squeeze=False)
+    for ax, (step, points) in zip(axes[0], frames, strict=True):
+        _toy_axes(ax, mixture, np.asarray(points), f"step {step}")
+    fig.tight_layout()
+    return fig

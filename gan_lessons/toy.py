@@ -139,28 +139,31 @@ def _packed_gan_class():
             return (None, discriminator.input_shape[-1] // self.pack)
 
         def score(self, images, condition, training: bool = False):
-            grouped = tf_reshape(images, (-1, 2 * self.pack))
-            return self.discriminator(grouped, training=training)
+            from keras import ops
+
+            return self.discriminator(ops.reshape(images, (-1, 2 * self.pack)), training=training)
 
     return PackedGAN
 
 
-def tf_reshape(x, shape):
-    from keras import ops
-
-    return ops.reshape(x, shape)
-
-
-def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16):
+def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: int | None = None):
     """A compiled GAN of the lab: ``gan-minimax`` (saturating loss), ``gan`` (non-saturating), ``pacgan``
     (PacGAN4, non-saturating), ``wgan`` (weight clipping 0.01, RMSprop 5e-5) or ``wgan-gp`` (λ = 10,
-    Adam 1e-4, β = (0, 0.9)); the critics take 5 updates per generator update."""
+    Adam 1e-4, β = (0, 0.9)); the critics take 5 updates per generator update.  With ``steps``, every
+    learning rate decays to 0 over the run (cosine): the modes are 0.01 wide, and a generator still taking
+    large steps at the end scatters its samples around them."""
     import keras
 
     from .training import GAN, WassersteinGAN
 
     if model not in TOY_MODELS:
         raise ValueError(f"Unknown toy model {model!r}; choose one of {', '.join(TOY_MODELS)}.")
+
+    def rate(base: float, updates_per_step: int = 1):
+        if steps is None:
+            return base
+        return keras.optimizers.schedules.CosineDecay(base, decay_steps=int(steps) * updates_per_step)
+
     keras.utils.set_random_seed(seed)
     generator = build_toy_generator(latent_dim)
     compile_kwargs = setup.compile_kwargs(convolutional=False) if setup is not None else {}
@@ -168,10 +171,10 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16):
         critic = build_toy_discriminator()
         if model == "wgan":
             gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=0.0, clip_value=0.01, seed=seed, name=model)
-            opts = [keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)]
+            opts = [keras.optimizers.RMSprop(rate(5e-5, 5)), keras.optimizers.RMSprop(rate(5e-5))]
         else:
             gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=10.0, seed=seed, name=model)
-            opts = [keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9) for _ in range(2)]
+            opts = [keras.optimizers.Adam(rate(1e-4, k), beta_1=0.0, beta_2=0.9) for k in (5, 1)]
         gan.compile(d_optimizer=opts[0], g_optimizer=opts[1], **compile_kwargs)
         return gan
     if model == "pacgan":
@@ -179,8 +182,8 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16):
     else:
         gan = GAN(generator, build_toy_discriminator(), seed=seed, name=model)
     gan.compile(
-        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(rate(1e-3), beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(rate(1e-3), beta_1=0.5),
         g_loss="minimax" if model == "gan-minimax" else "non_saturating",
         **compile_kwargs,
     )
@@ -208,7 +211,7 @@ def run_toy(
 
     mixture = toy_dataset(dataset, modes=modes, std=std)
     plan = budget("toy", steps=steps)
-    gan = toy_gan(model, seed=seed, setup=setup)
+    gan = toy_gan(model, seed=seed, setup=setup, steps=plan.steps)
     points = mixture.sample(100_000, seed=seed)
     snapshots: list[tuple[int, np.ndarray]] = []
     noise = np.random.default_rng(seed + 1).standard_normal((N_EVAL_SAMPLES, gan.latent_dim)).astype(np.float32)
@@ -234,3 +237,47 @@ def run_toy(
     if frames:
         result["frames"] = snapshots
     return result
+
+
+# The published tables the lab is compared with: (modes captured, high-quality share) on ring and grid.
+PUBLISHED = {
+    "GAN (PacGAN 2018, Table 1)": {"ring": (6.3, 0.982), "grid": (17.3, 0.948)},
+    "PacGAN4 (PacGAN 2018, Table 1)": {"ring": (7.8, 0.959), "grid": (24.8, 0.936)},
+    "VEEGAN (2017)": {"ring": (8.0, 0.529), "grid": (24.6, 0.40)},
+}
+
+
+def lab_table(results: list[dict]) -> dict[str, dict[str, dict[str, float]]]:
+    """Mean over seeds of :func:`run_toy` results: ``{model: {dataset: {modes, high_quality, seconds, runs}}}``."""
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    for r in results:
+        table.setdefault(r["model"], {}).setdefault(r["dataset"], {"runs": []})["runs"].append(r)
+    for per_dataset in table.values():
+        for dataset, cell in per_dataset.items():
+            runs = cell.pop("runs")
+            per_dataset[dataset] = {
+                "modes": float(np.mean([r["modes_captured"] for r in runs])),
+                "modes_total": runs[0]["modes_total"],
+                "high_quality": float(np.mean([r["high_quality_share"] for r in runs])),
+                "all_modes_every_seed": all(r["modes_captured"] == r["modes_total"] for r in runs),
+                "seconds": float(np.mean([r["seconds"] for r in runs])),
+                "seeds": len(runs),
+            }
+    return table
+
+
+def format_lab_table(table: dict, published: dict | None = PUBLISHED) -> str:
+    """The lab's table beside the published rows: modes captured and high-quality share, ring and grid."""
+    lines = [f"{'model':34}{'ring modes':>11}{'ring HQ':>9}{'grid modes':>12}{'grid HQ':>9}"]
+    for name, row in (published or {}).items():
+        (rm, rq), (gm, gq) = row["ring"], row["grid"]
+        lines.append(f"{name:34}{rm:11.1f}{rq:9.1%}{gm:12.1f}{gq:9.1%}")
+    for model, cells in table.items():
+        parts = []
+        for dataset in DATASETS:
+            c = cells.get(dataset)
+            parts.append(
+                f"{c['modes']:{11 if dataset == 'ring' else 12}.1f}{c['high_quality']:9.1%}" if c else " " * 20
+            )
+        lines.append(f"{model + ' (this course)':34}" + "".join(parts))
+    return "\n".join(lines)
