@@ -278,3 +278,24 @@ def toy_film(frames, mixture, max_frames: int = 8):
         _toy_axes(ax, mixture, np.asarray(points), f"step {step}")
     fig.tight_layout()
     return fig
+
+
+def wasserstein_curve(history: dict[str, Sequence[float]], steps_per_epoch: int, quality=None):
+    """The critic's Wasserstein estimate per epoch and, on a twin axis, the FID points of
+    :class:`gan_lessons.training.QualityCurve` -- they should fall together (lesson 05)."""
+    import matplotlib.pyplot as plt
+
+    if "wasserstein" not in history:
+        raise ValueError("This history has no 'wasserstein' entry: train a WassersteinGAN first.")
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    x = np.arange(1, len(history["wasserstein"]) + 1) * steps_per_epoch
+    ax.plot(x, history["wasserstein"], color="C0", label="critic's Wasserstein estimate")
+    ax.set_xlabel("generator step")
+    ax.set_ylabel("E f(x) - E f(G(z))", color="C0")
+    if quality:
+        steps, fids = zip(*quality, strict=True)
+        twin = ax.twinx()
+        twin.plot(steps, fids, "s--", color="C3", label="FID of 500 samples")
+        twin.set_ylabel("classifier-feature FID", color="C3")
+    fig.tight_layout()
+    return fig

@@ -561,6 +561,31 @@ class SampleGrid(keras.callbacks.Callback):
             self._record()
 
 
+class QualityCurve(keras.callbacks.Callback):
+    """Every ``every`` epochs, the classifier-feature FID of ``n`` samples from fixed noise, against the
+    reference digits: a sample-quality curve to set beside the losses (lesson 05 compares it with the
+    critic's Wasserstein estimate).  ``points`` holds ``(step, fid)`` pairs."""
+
+    def __init__(self, every: int = 1, n: int = 500, seed: int = 0):
+        super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive whole number of epochs, got {every!r}.")
+        self.every, self.n, self.seed = every, n, seed
+        self.points: list[tuple[int, float]] = []
+        self._epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epochs += 1
+        if self._epochs % self.every:
+            return
+        from .classifier import features_and_probabilities, reference_features
+        from .metrics import fid
+
+        noise = np.random.default_rng(self.seed).standard_normal((self.n, self.model.latent_dim)).astype(np.float32)
+        features, _ = features_and_probabilities(self.model.generate(noise))
+        self.points.append((self.model.step, fid(features, reference_features())))
+
+
 class CheckpointDir:
     """A folder of rotating checkpoints: ``step-00001000.weights.h5`` ..., the last ``keep`` kept.
 
