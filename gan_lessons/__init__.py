@@ -34,6 +34,7 @@ _SUBMODULES = (
     "recipes",
     "sample_sets",
     "solutions",
+    "style",
     "theory",
     "toy",
     "training",

@@ -1,0 +1,114 @@
+"""Lesson 06's StyleGAN parts: each layer does what it claims, builds, counts and reloads."""
+
+import keras
+import numpy as np
+import pytest
+
+from gan_lessons import style
+
+
+def test_adain_gives_each_map_the_mean_and_std_of_its_style():
+    rng = np.random.default_rng(0)
+    x = rng.normal(3.0, 2.0, (4, 7, 7, 8)).astype("float32")
+    w = rng.standard_normal((4, 16)).astype("float32")
+    adain = style.AdaIN()
+    out = keras.ops.convert_to_numpy(adain([x, w]))
+    scale, bias = (keras.ops.convert_to_numpy(t) for t in adain.style(w))
+    np.testing.assert_allclose(out.mean(axis=(1, 2)), bias, atol=1e-4)
+    np.testing.assert_allclose(out.std(axis=(1, 2)), np.abs(scale), atol=1e-4)
+    assert adain.count_params() == 16 * 2 * 8 + 2 * 8  # the affine map w -> (scale, bias)
+    # At initialisation the style is scale 1, bias 0 plus a w-dependent part: different w, different style.
+    assert not np.allclose(scale[0], scale[1])
+
+
+def test_noise_strength_starts_at_its_initial_value_and_trains():
+    layer = style.NoiseInjection(initial_strength=0.25)
+    x = np.zeros((2, 5, 5, 3), "float32")
+    noise = np.ones((2, 5, 5, 1), "float32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer([x, noise])), 0.25)
+    assert layer.strength.trainable and layer.count_params() == 3
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.strength), [0.25, 0.25, 0.25])
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer([x, noise]))
+    assert np.all(tape.gradient(loss, layer.strength).numpy() != 0)  # the optimizer can change it
+    fresh = keras.ops.convert_to_numpy(style.NoiseInjection(initial_strength=1.0, seed=1)(x))
+    assert fresh.std() > 0.5 and np.allclose(fresh[..., 0], fresh[..., 2])  # one noise image, all channels
+
+
+def test_parameter_counts_are_real_and_as_expected():
+    synthesis = style.build_synthesis_network(w_dim=16, channels=32)
+    c = 32
+    adain = lambda ch: 16 * 2 * ch + 2 * ch  # noqa: E731
+    conv = lambda cin, cout: 9 * cin * cout + cout  # noqa: E731
+    expected = (
+        7 * 7 * c  # constant
+        + c
+        + adain(c)  # noise_0, adain_0
+        + conv(c, c)
+        + c
+        + adain(c)  # 7x7 block
+        + conv(c, c // 2)
+        + c // 2
+        + adain(c // 2)
+        + conv(c // 2, c // 2)
+        + c // 2
+        + adain(c // 2)
+        + conv(c // 2, c // 4)
+        + c // 4
+        + adain(c // 4)
+        + conv(c // 4, c // 4)
+        + c // 4
+        + adain(c // 4)
+        + (c // 4 + 1)  # to_image
+    )
+    assert synthesis.count_params() == expected
+    assert all(layer.count_params() > 0 for layer in synthesis.layers if isinstance(layer, style.StyledConv))
+    mapping = style.build_mapping_network(latent_dim=8, w_dim=16, depth=2)
+    assert mapping.count_params() == (8 * 16 + 16) + (16 * 16 + 16)
+
+
+def test_equalized_dense_scales_at_run_time():
+    layer = style.EqualizedDense(4, lr_multiplier=0.01)
+    x = np.ones((1, 9), "float32")
+    out = keras.ops.convert_to_numpy(layer(x))
+    kernel = keras.ops.convert_to_numpy(layer.kernel)
+    assert 50 < kernel.std() < 150  # stored as N(0, 1 / 0.01^2)
+    np.testing.assert_allclose(out, x @ kernel * 0.01 * np.sqrt(2) / 3, rtol=1e-5)
+
+
+def test_mixing_switches_styles_at_exactly_the_requested_layer():
+    synthesis = style.build_synthesis_network(w_dim=16, channels=32)
+    names = ("adain_0", "block_7x7", "block_14x14_a", "block_14x14_b", "block_28x28_a")  # AdaIN 0 .. 4 end here
+    probe = keras.Model(synthesis.input, [synthesis.get_layer(n).output for n in names])
+    rng = np.random.default_rng(0)
+    w_a, w_b = rng.standard_normal((2, 16)).astype("float32"), rng.standard_normal((2, 16)).astype("float32")
+    for crossover in (1, 2, 3):
+        ws = style.mix_styles(w_a, w_b, crossover)
+        assert np.array_equal(ws[:, :crossover], np.repeat(w_a[:, None], crossover, axis=1))
+        assert np.array_equal(ws[:, crossover:], np.repeat(w_b[:, None], style.N_STYLES - crossover, axis=1))
+        mixed = probe.predict(ws, verbose=0)
+        pure_a = probe.predict(style.mix_styles(w_a, w_b, style.N_STYLES), verbose=0)
+        for i in range(crossover):  # noise starts at strength 0, so the runs are deterministic
+            np.testing.assert_allclose(mixed[i], pure_a[i], atol=1e-5)
+        assert np.abs(mixed[crossover] - pure_a[crossover]).max() > 1e-3  # the switch happens here
+    with pytest.raises(ValueError, match="crossover must be"):
+        style.mix_styles(w_a, w_b, 7)
+
+
+def test_truncation_moves_towards_the_mean():
+    w, mean = np.array([[2.0, -2.0]]), np.array([1.0, 0.0])
+    np.testing.assert_allclose(style.truncate(w, mean, 0.5), [[1.5, -1.0]])
+    np.testing.assert_allclose(style.truncate(w, mean, 0.0), [[1.0, 0.0]])
+
+
+def test_style_generator_saves_and_reloads(tmp_path):
+    generator = style.build_style_generator(latent_dim=8, w_dim=16, channels=16)
+    z = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    before = generator.predict(z, verbose=0)
+    assert before.shape == (3, 28, 28, 1) and np.all(np.abs(before) <= 1)
+    generator.save(tmp_path / "g.keras")
+    again = keras.models.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(again.predict(z, verbose=0), before, atol=1e-5)  # noise strength is 0 at first
+    assert again.count_params() == generator.count_params() > 0
