@@ -65,6 +65,10 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=1_800, batch_size=64, steps_per_epoch=200),
         "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
     },
+    "stylegan": {
+        "full": Budget(steps=5_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=20, batch_size=32, steps_per_epoch=10),
+    },
     "cgan": {
         "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),

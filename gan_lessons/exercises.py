@@ -503,3 +503,76 @@ def check_projection_logit(value) -> CheckResult:
     if abs(got - 3.0) < 1e-9:
         return _result(name, WRONG, "that is only the label term e_y.phi; add the unconditional part w.phi.")
     return _result(name, WRONG, f"{got:g} is not it: logit = w . phi + e_y . phi (two dot products).")
+
+
+# -- lesson 06 -----------------------------------------------------------------------
+STYLE_BLOCK_INPUT = ((2, 7, 7, 4), (2, 16))  # x and w the check feeds to the student's block
+
+
+def check_style_block(block_class) -> CheckResult:
+    """Lesson 06, exercise 1: a fixed ``FlawedStyleBlock`` -- ``block_class(filters)`` called on ``[x, w]``
+    must convolve (3x3), add noise with a learned per-channel strength, and apply AdaIN with ``w``."""
+    import keras
+
+    name = "a StyleGAN block built right"
+    if _not_attempted(block_class):
+        return _result(name, NOT_ATTEMPTED, "write the class MyStyleBlock and run the check again.")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(STYLE_BLOCK_INPUT[0]).astype(np.float32)
+    w_a, w_b = (rng.standard_normal(STYLE_BLOCK_INPUT[1]).astype(np.float32) for _ in range(2))
+    try:
+        block = block_class(8)
+        out_a = keras.ops.convert_to_numpy(block([x, w_a]))
+        out_b = keras.ops.convert_to_numpy(block([x, w_b]))
+        out_a_again = keras.ops.convert_to_numpy(block([x, w_a]))
+    except NotImplementedError:
+        return _result(name, NOT_ATTEMPTED, "the class still raises NotImplementedError.")
+    except Exception as exc:
+        return _result(name, WRONG, f"calling MyStyleBlock(8) on [x, w] raised {exc!r}.")
+    if out_a.shape != (2, 7, 7, 8):
+        return _result(name, WRONG, f"expected an output of shape (2, 7, 7, 8), got {out_a.shape}.")
+    params = block.count_params()
+    if params == 0:
+        return _result(name, WRONG, "0 parameters: create the layers in __init__ (or build), not inside call.")
+    conv, adain, noise = 9 * 4 * 8 + 8, 16 * 2 * 8 + 2 * 8, 8
+    if params == conv + adain:
+        return _result(name, WRONG, "the noise needs a learned strength per channel (8 more parameters).")
+    if params != conv + adain + noise:
+        return _result(
+            name, WRONG, f"{params} parameters; a 3x3 conv + AdaIN + noise strengths have {conv + adain + noise}."
+        )
+    if np.allclose(out_a, out_b):
+        return _result(name, WRONG, "the output does not change with w: the style is ignored.")
+    if not np.allclose(out_a, out_a_again, atol=1e-5):
+        return _result(
+            name, WRONG, "with the noise strength at its start value 0, the same input must give the same output."
+        )
+    return _result(name, CORRECT, "tracked weights, a style that acts, and noise whose strength the network learns.")
+
+
+def check_adain_output(value) -> CheckResult:
+    """Lesson 06, exercise 2: AdaIN on the feature map [1, 3] with style scale 2 and bias 5: the first value."""
+    name = "AdaIN by hand"
+    got, early = _numeric_answer(name, value, "set adain_first_value to a number.")
+    if early is not None:
+        return early
+    if abs(got - 3.0) < 1e-6:
+        return _result(name, CORRECT, "mean 2, std 1: (1 - 2) / 1 = -1, then 2 x (-1) + 5 = 3.")
+    if abs(got - 7.0) < 1e-6:
+        return _result(name, WRONG, "normalise first: subtract the map's mean (2) and divide by its std (1).")
+    if abs(got - 4.0) < 1e-6:
+        return _result(name, WRONG, "scale, then shift: 2 x (-1) + 5, not 2 x (-1 + 5) ... or check the sign.")
+    return _result(name, WRONG, f"{got:g} is not it: scale x (x - mean) / std + bias, per map.")
+
+
+def check_truncated_w(value) -> CheckResult:
+    """Lesson 06, exercise 3: truncation with w_mean = 1, w = 3 and psi = 0.5 (one coordinate)."""
+    name = "the truncation trick"
+    got, early = _numeric_answer(name, value, "set truncated_w to a number.")
+    if early is not None:
+        return early
+    if abs(got - 2.0) < 1e-9:
+        return _result(name, CORRECT, "1 + 0.5 x (3 - 1) = 2: halfway to the average style.")
+    if abs(got - 1.5) < 1e-9:
+        return _result(name, WRONG, "that is psi x w; truncation shrinks towards w_mean, not towards 0.")
+    return _result(name, WRONG, f"{got:g} is not it: w_mean + psi x (w - w_mean).")

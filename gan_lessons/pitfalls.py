@@ -57,3 +57,31 @@ def keras2_recipe(images: np.ndarray, steps: int, batch_size: int = 64, seed: in
     after = [keras.ops.convert_to_numpy(w) for w in discriminator.weights]
     changed = any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     return Keras2RecipeResult(changed, d_losses, g_losses, generator)
+
+
+# -- lesson 06: a "StyleGAN block" as widely shared notebooks write it -------------------------------
+class FlawedStyleBlock(keras.layers.Layer):
+    """Spot the three bugs (lesson 06).  It runs, and its output has the right shape, but:
+
+    1. its convolution and style layers are made *inside* ``call``: new, untrained weights on every call,
+       never tracked, so ``summary()`` reports 0 parameters and no optimizer can train them;
+    2. it computes a scale and bias from ``w`` and never applies them: the style is ignored;
+    3. it adds unit noise with no learned strength: every channel gets the same, full-strength noise.
+    """
+
+    def __init__(self, filters: int, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+
+    def call(self, inputs):
+        from keras import layers, ops
+
+        x, w = inputs
+        x = keras.Sequential([layers.Conv2D(self.filters, 3, padding="same")])(x)  # bug 1
+        x = x + keras.random.normal(ops.shape(x))  # bug 3
+        mean = ops.mean(x, axis=(1, 2), keepdims=True)
+        std = ops.std(x, axis=(1, 2), keepdims=True)
+        x = (x - mean) / (std + 1e-8)
+        style = layers.Dense(2 * self.filters)(w)  # bug 1 again
+        scale, bias = style[:, : self.filters], style[:, self.filters :]  # noqa: F841 -- bug 2: never used
+        return x

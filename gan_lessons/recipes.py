@@ -115,10 +115,23 @@ def wgan_gp(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 1
     return gan
 
 
+def stylegan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 64, w_dim: int = 64) -> GAN:
+    """Lesson 06's small style-based generator (mapping network, learned constant, AdaIN, noise) against
+    lesson 03's DCGAN discriminator, trained like DCGAN: Adam(2e-4, beta_1=0.5), non-saturating loss."""
+    from .models import build_dcgan_discriminator
+    from .style import build_style_generator
+
+    def players():
+        return build_style_generator(latent_dim=latent_dim, w_dim=w_dim), build_dcgan_discriminator()
+
+    return _classic_gan("stylegan", players, seed, setup, convolutional=True)
+
+
 RECIPES: dict[str, Recipe] = {
     "vanilla": Recipe("vanilla", "mnist", vanilla_gan, "MLP GAN on MNIST (lesson 02)"),
     "dcgan": Recipe("dcgan", "mnist", dcgan, "DCGAN on MNIST (lesson 03)"),
     "wgan-gp": Recipe("wgan-gp", "mnist", wgan_gp, "WGAN-GP on MNIST (lesson 05)"),
+    "stylegan": Recipe("stylegan", "mnist", stylegan, "small style-based generator on MNIST (lesson 06)"),
     "cgan": Recipe("cgan", "mnist", cgan, "conditional DCGAN on MNIST: digits on request (lesson 04)", True),
 }
 

@@ -267,7 +267,7 @@ def build_synthesis_network(w_dim: int = 64, channels: int = 128, name: str = "s
 
     Learned constant 7x7 -> noise -> AdaIN(ws[0]) -> StyledConv(ws[1]) -> up to 14x14: two StyledConvs
     (ws[2], ws[3]) -> up to 28x28: two StyledConvs (ws[4], ws[5]) -> 1x1 conv -> tanh.  Coarse layers
-    (7x7) set the digit's shape, fine ones (28x28) its stroke."""
+    (7x7) set the layout, the 14x14 ones much of the digit's identity, fine ones (28x28) the stroke."""
     w_dim, channels = _check_positive_int("w_dim", w_dim), _check_positive_int("channels", channels)
     if channels % 4:
         raise ValueError(f"channels must be divisible by 4 (halved twice), got {channels}.")
@@ -313,3 +313,46 @@ def mix_styles(w_a, w_b, crossover: int) -> np.ndarray:
 def truncate(w, w_mean, psi: float) -> np.ndarray:
     """The truncation trick: ``w_mean + psi (w - w_mean)``; psi < 1 trades variety for typical, clean samples."""
     return np.asarray(w_mean, np.float32) + float(psi) * (np.asarray(w, np.float32) - np.asarray(w_mean, np.float32))
+
+
+# -- looking inside a trained style-based generator (lesson 06) ----------------------------
+def halves(generator) -> tuple[keras.Model, keras.Model]:
+    """``(mapping, synthesis)`` of a generator made by :func:`build_style_generator`."""
+    return generator.get_layer("mapping"), generator.get_layer("synthesis")
+
+
+def mean_w(generator, n: int = 10_000, seed: int = 0) -> np.ndarray:
+    """The average style ``w_mean`` over ``n`` random ``z``: the centre the truncation trick pulls towards."""
+    mapping, _ = halves(generator)
+    z = np.random.default_rng(seed).standard_normal((n, mapping.input_shape[-1])).astype(np.float32)
+    return mapping.predict(z, batch_size=1000, verbose=0).mean(axis=0)
+
+
+def mixing_grid(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int) -> np.ndarray:
+    """Images ``(len(z_coarse) * len(z_fine), 28, 28, 1)``: row i takes its first ``crossover`` styles
+    (the coarse layers) from ``z_coarse[i]``, column j the others (the fine layers) from ``z_fine[j]``."""
+    mapping, synthesis = halves(generator)
+    w_coarse, w_fine = mapping.predict(z_coarse, verbose=0), mapping.predict(z_fine, verbose=0)
+    rows, cols = len(w_coarse), len(w_fine)
+    ws = mix_styles(np.repeat(w_coarse, cols, axis=0), np.tile(w_fine, (rows, 1)), crossover)
+    return synthesis.predict(ws, verbose=0)
+
+
+def interpolation_step_sizes(generator, z0: np.ndarray, z1: np.ndarray, n: int = 16) -> dict[str, float]:
+    """How evenly the images change along a path from ``z0`` to ``z1``: mean and largest pixel distance
+    between consecutive images, interpolating in ``z`` (spherically) or in ``w`` (linearly).  A smaller
+    largest step means a smoother, less entangled path (a pixel-space cousin of the perceptual path length)."""
+    from .plotting import interpolate
+
+    mapping, synthesis = halves(generator)
+    result = {}
+    w_ends = mapping.predict(np.stack([z0, z1]).astype(np.float32), verbose=0)
+    paths = {
+        "z": np.repeat(mapping.predict(interpolate(z0, z1, n=n, kind="spherical"), verbose=0)[:, None], N_STYLES, 1),
+        "w": np.repeat(interpolate(w_ends[0], w_ends[1], n=n, kind="linear")[:, None], N_STYLES, 1),
+    }
+    for space, ws in paths.items():
+        images = synthesis.predict(ws.astype(np.float32), verbose=0).reshape(n, -1)
+        steps = np.linalg.norm(np.diff(images, axis=0), axis=1)
+        result[f"{space}_mean_step"], result[f"{space}_largest_step"] = float(steps.mean()), float(steps.max())
+    return result

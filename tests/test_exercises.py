@@ -1,12 +1,33 @@
+import keras
 import numpy as np
 import pytest
 from keras import ops
 
-from gan_lessons import exercises, solutions
+from gan_lessons import exercises, pitfalls, solutions, style
 
 
 def _stub(fake_logits):
     raise NotImplementedError
+
+
+class _NoStrength(keras.layers.Layer):
+    """Lesson 06 wrong answer: tracked conv and AdaIN, but noise without a learned strength."""
+
+    def __init__(self, filters):
+        super().__init__()
+        self.conv, self.adain = keras.layers.Conv2D(filters, 3, padding="same"), style.AdaIN()
+
+    def call(self, inputs):
+        x, w = inputs
+        return self.adain([self.conv(x), w])
+
+
+class _IgnoresStyle(solutions.FixedStyleBlock):
+    """Lesson 06 wrong answer: right weights, but the style is computed from a constant."""
+
+    def call(self, inputs):
+        x, w = inputs
+        return self.adain([self.noise(self.conv(x)), keras.ops.zeros_like(w)])
 
 
 CASES = [
@@ -76,6 +97,9 @@ CASES = [
         ],
     ),
     (exercises.check_projection_logit, solutions.PROJECTION_LOGIT, [-1.5, 3.0, 0.0, "big"]),
+    (exercises.check_style_block, solutions.FixedStyleBlock, [pitfalls.FlawedStyleBlock, _NoStrength, _IgnoresStyle]),
+    (exercises.check_adain_output, solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, -1.0, "three"]),
+    (exercises.check_truncated_w, solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
 ]
 
 

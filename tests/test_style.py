@@ -112,3 +112,46 @@ def test_style_generator_saves_and_reloads(tmp_path):
     again = keras.models.load_model(tmp_path / "g.keras")
     np.testing.assert_allclose(again.predict(z, verbose=0), before, atol=1e-5)  # noise strength is 0 at first
     assert again.count_params() == generator.count_params() > 0
+
+
+def test_the_flawed_block_of_the_drill_really_has_its_bugs():
+    from gan_lessons import pitfalls
+
+    block = pitfalls.FlawedStyleBlock(8)
+    inputs = [keras.Input((7, 7, 4)), keras.Input((16,))]
+    flawed = keras.Model(inputs, block(inputs))
+    assert flawed.count_params() == 0  # bug 1: nothing tracked, nothing trained
+    x = np.random.default_rng(0).standard_normal((2, 7, 7, 4)).astype("float32")
+    with pytest.raises(ValueError, match="singleton tf.Variables"):  # ... and compiled, it fails on its 2nd call
+        flawed.predict(x=[x, x[:, 0, 0, :].repeat(4, axis=1)], verbose=0)
+        flawed.predict(x=[x, x[:, 0, 0, :].repeat(4, axis=1)], verbose=0)
+    for seed in (1, 2):  # bug 2: whatever w is, every map comes out with mean 0 and std 1
+        w = np.random.default_rng(seed).standard_normal((2, 16)).astype("float32") * 10
+        out = keras.ops.convert_to_numpy(block([x, w]))
+        np.testing.assert_allclose(out.mean(axis=(1, 2)), 0, atol=1e-3)
+        np.testing.assert_allclose(out.std(axis=(1, 2)), 1, atol=1e-3)
+
+
+def test_cli_trains_the_style_based_generator(tmp_path):
+    import json
+
+    from gan_lessons import cli
+
+    out = tmp_path / "style"
+    assert cli.main(["train", "stylegan", "--out", str(out), "--steps", "2", "--samples", "100"]) == 0
+    with np.load(out / "samples.npz") as f:
+        images = f["images"]
+    assert images.shape == (100, 28, 28, 1) and np.all(np.abs(images) <= 1)
+    assert json.loads((out / "run.json").read_text())["model"] == "stylegan"
+
+
+def test_the_shipped_style_based_generator_draws_all_ten_digits_legibly():
+    from gan_lessons import metrics, pretrained
+    from gan_lessons.classifier import features_and_probabilities
+
+    generator = pretrained.load_generator("stylegan")  # SHA-256 checked first
+    z = np.random.default_rng(7).standard_normal((500, 64)).astype("float32")
+    probabilities = features_and_probabilities(generator.predict(z, verbose=0))[1]
+    assert metrics.confident_share(probabilities) >= 0.7
+    assert metrics.classes_covered(metrics.class_histogram(probabilities)) == 10
+    assert pretrained.record("stylegan")["scores"]["fid"] < pretrained.record("dcgan")["scores"]["fid"]
