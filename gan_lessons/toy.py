@@ -212,7 +212,9 @@ def run_toy(
     mixture = toy_dataset(dataset, modes=modes, std=std)
     plan = budget("toy", steps=steps)
     gan = toy_gan(model, seed=seed, setup=setup, steps=plan.steps)
-    points = mixture.sample(100_000, seed=seed)
+    # The networks see the data scaled into [-1, 1] (the grid spans -4 ... 4); samples are scaled back.
+    scale = float(np.abs(mixture.means).max())
+    points = mixture.sample(100_000, seed=seed) / scale
     snapshots: list[tuple[int, np.ndarray]] = []
     noise = np.random.default_rng(seed + 1).standard_normal((N_EVAL_SAMPLES, gan.latent_dim)).astype(np.float32)
     per_call = max(1, plan.steps // frames) if frames else plan.steps
@@ -230,9 +232,9 @@ def run_toy(
             verbose=0,
         )
         if frames:
-            snapshots.append((done, gan.generate(noise[:500])))
+            snapshots.append((done, gan.generate(noise[:500]) * scale))
     seconds = time.perf_counter() - started
-    result = count_modes(gan.generate(noise), mixture)
+    result = count_modes(gan.generate(noise) * scale, mixture)
     result.update(model=model, dataset=dataset, std=mixture.std, steps=plan.steps, seed=seed, seconds=round(seconds, 1))
     if frames:
         result["frames"] = snapshots
