@@ -58,6 +58,26 @@ def _numeric_answer(name: str, answer, prompt: str) -> tuple[float | None, Check
         return None, _result(name, WRONG, f"give a number, got {answer!r}.")
 
 
+def _check_number(
+    name: str, answer, prompt: str, expected: float, right: str, mistakes=(), otherwise: str = "", rel: float = 1e-9
+) -> CheckResult:
+    """A numeric answer: correct within ``rel`` (relative, at least 1e-9 absolute), else the message of a
+    known ``(wrong value, why)`` mistake, else ``otherwise`` (``{value}`` is replaced by the answer)."""
+    value, early = _numeric_answer(name, answer, prompt)
+    if early is not None:
+        return early
+
+    def near(target: float) -> bool:
+        return abs(value - target) <= max(rel * abs(target), 1e-9)
+
+    if near(expected):
+        return _result(name, CORRECT, right)
+    for wrong, why in mistakes:
+        if near(wrong):
+            return _result(name, WRONG, why)
+    return _result(name, WRONG, otherwise.format(value=f"{value:g}"))
+
+
 def check_generator_loss(fn: Callable | None) -> CheckResult:
     """Lesson 02, exercise 1: the non-saturating generator loss from logits, ``-mean(log D(G(z)))``."""
     name = "non-saturating generator loss"
@@ -182,15 +202,16 @@ def check_gradient_ratio(r) -> CheckResult:
 # -- lesson 08 -----------------------------------------------------------------------
 def check_fid_1d(value) -> CheckResult:
     """Lesson 08, exercise 1: the Fréchet distance between N(0, 2²) and N(3, 1²)."""
-    name = "Fréchet distance of two 1-D Gaussians"
-    got, early = _numeric_answer(name, value, "set fid_answer to a number.")
-    if early is not None:
-        return early
-    if abs(got - 10.0) < 1e-6:
-        return _result(name, CORRECT, "(0 − 3)² + 2² + 1² − 2·√(2²·1²) = 9 + 1 = 10.")
-    if abs(got - 9.0) < 1e-6:
-        return _result(name, WRONG, "that is only the means' part: the spreads differ too (σ = 2 vs 1).")
-    return _result(name, WRONG, f"{got} is not it: in 1-D the formula is (μ1 − μ2)² + (σ1 − σ2)².")
+    return _check_number(
+        "Fréchet distance of two 1-D Gaussians",
+        value,
+        "set fid_answer to a number.",
+        10.0,
+        "(0 − 3)² + 2² + 1² − 2·√(2²·1²) = 9 + 1 = 10.",
+        [(9.0, "that is only the means' part: the spreads differ too (σ = 2 vs 1).")],
+        "{value} is not it: in 1-D the formula is (μ1 − μ2)² + (σ1 − σ2)².",
+        rel=1e-6,
+    )
 
 
 def check_precision_toy(value) -> CheckResult:
@@ -308,14 +329,15 @@ def check_first_conv_params(n) -> CheckResult:
 
 
 # -- lesson 07 -----------------------------------------------------------------------
-def _call(fn, *args):
-    """``(value, None)`` from the student's function, else ``(None, the result to return)``."""
+def _call(name: str, fn, call_text: str, *args):
+    """``(value, None)`` from the student's function, else ``(None, the result to return)``: not attempted
+    while it raises NotImplementedError, wrong (saying what it raised) for any other error."""
     try:
         return fn(*args), None
     except NotImplementedError:
-        return None, "not attempted"
+        return None, _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
     except Exception as exc:
-        return None, f"raised {exc!r}"
+        return None, _result(name, WRONG, f"{call_text} raised {exc!r}.")
 
 
 def check_kde_density(fn: Callable | None) -> CheckResult:
@@ -327,11 +349,9 @@ def check_kde_density(fn: Callable | None) -> CheckResult:
         return _result(name, NOT_ATTEMPTED, "write my_kde_density(x, points, bandwidth) and run the check again.")
     points = np.array([-1.0, 0.0, 0.5, 3.0])
     for x, h in ((0.2, 0.5), (3.0, 1.0), (-2.0, 2.0)):
-        got, problem = _call(fn, x, points, h)
-        if problem == "not attempted":
-            return _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
-        if problem:
-            return _result(name, WRONG, f"my_kde_density({x}, points, {h}) {problem}.")
+        got, early = _call(name, fn, f"my_kde_density({x}, points, {h})", x, points, h)
+        if early is not None:
+            return early
         try:
             got = float(got)
         except (TypeError, ValueError):
@@ -361,11 +381,9 @@ def check_pick_bandwidth(fn: Callable | None) -> CheckResult:
         return _result(name, NOT_ATTEMPTED, "write my_pick_bandwidth(train, valid, grid) and run the check again.")
     train, valid = bimodal_1d(300, seed=11), bimodal_1d(300, seed=12)
     grid = np.logspace(-2, 1, 13)
-    got, problem = _call(fn, train, valid, grid)
-    if problem == "not attempted":
-        return _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
-    if problem:
-        return _result(name, WRONG, f"my_pick_bandwidth(train, valid, grid) {problem}.")
+    got, early = _call(name, fn, "my_pick_bandwidth(train, valid, grid)", train, valid, grid)
+    if early is not None:
+        return early
     try:
         got = float(got)
     except (TypeError, ValueError):
@@ -413,34 +431,31 @@ def check_dimension_effect(choice) -> CheckResult:
 def check_halving_factor(factor) -> CheckResult:
     """Lesson 07, exercise 4: the best bandwidth shrinks like n^(-1/(d+4)); by what factor must n grow to
     halve it in d = 30 dimensions?"""
-    name = "data needed to halve the bandwidth"
-    value, early = _numeric_answer(name, factor, "set halving_factor to a number.")
-    if early is not None:
-        return early
-    expected = 2.0**34
-    if abs(value - expected) <= 0.01 * expected:
-        return _result(name, CORRECT, "2^(d+4) = 2^34, about 17 billion times more digits; in 1-D, 2^5 = 32.")
-    if abs(value - 2.0**30) <= 0.01 * 2.0**30:
-        return _result(name, WRONG, "the exponent is d + 4, not d.")
-    if abs(value - 32.0) < 0.5:
-        return _result(name, WRONG, "that is the 1-D answer (2^(1+4)); here d = 30.")
-    return _result(name, WRONG, f"{value:g} is not it: solve (k n)^(-1/(d+4)) = n^(-1/(d+4)) / 2 for k.")
+    return _check_number(
+        "data needed to halve the bandwidth",
+        factor,
+        "set halving_factor to a number.",
+        2.0**34,
+        "2^(d+4) = 2^34, about 17 billion times more digits; in 1-D, 2^5 = 32.",
+        [(2.0**30, "the exponent is d + 4, not d."), (32.0, "that is the 1-D answer (2^(1+4)); here d = 30.")],
+        "{value} is not it: solve (k n)^(-1/(d+4)) = n^(-1/(d+4)) / 2 for k.",
+        rel=0.01,
+    )
 
 
 # -- lesson 04 -----------------------------------------------------------------------
 def check_embedding_params(n) -> CheckResult:
     """Lesson 04, exercise 1: parameters of the generator's ``Embedding(10, 50)``."""
-    name = "parameters of the label embedding"
-    value, early = _numeric_answer(name, n, "set embedding_params to a whole number.")
-    if early is not None:
-        return early
-    if value == 10 * 50:
-        return _result(name, CORRECT, "one learned vector of 50 numbers per digit: a lookup table, no bias.")
-    if value == 10 * 50 + 50:
-        return _result(name, WRONG, "an embedding is a lookup table: it has no bias.")
-    if value in (10, 50):
-        return _result(name, WRONG, "each of the 10 digits gets its own vector of 50 numbers.")
-    return _result(name, WRONG, f"{value:g} is not it: rows (digits) x columns (embedding size).")
+    each_digit = "each of the 10 digits gets its own vector of 50 numbers."
+    return _check_number(
+        "parameters of the label embedding",
+        n,
+        "set embedding_params to a whole number.",
+        10 * 50,
+        "one learned vector of 50 numbers per digit: a lookup table, no bias.",
+        [(10 * 50 + 50, "an embedding is a lookup table: it has no bias."), (10, each_digit), (50, each_digit)],
+        "{value} is not it: rows (digits) x columns (embedding size).",
+    )
 
 
 def check_one_hot_condition(fn: Callable | None) -> CheckResult:
@@ -450,11 +465,9 @@ def check_one_hot_condition(fn: Callable | None) -> CheckResult:
         return _result(name, NOT_ATTEMPTED, "write my_condition(z, labels) and run the check again.")
     rng = np.random.default_rng(4)
     z, labels = rng.standard_normal((6, 8)).astype(np.float32), np.array([0, 3, 9, 3, 1, 7])
-    got, problem = _call(fn, z, labels)
-    if problem == "not attempted":
-        return _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
-    if problem:
-        return _result(name, WRONG, f"my_condition(z, labels) {problem}.")
+    got, early = _call(name, fn, "my_condition(z, labels)", z, labels)
+    if early is not None:
+        return early
     got = np.asarray(got, dtype=np.float64)
     if got.shape == (6, 9):
         return _result(name, WRONG, "you appended the label as one number: a digit is a category, use 10 columns.")
@@ -492,17 +505,18 @@ def check_gan_family(answer) -> CheckResult:
 def check_projection_logit(value) -> CheckResult:
     """Lesson 04, exercise 4: a projection discriminator's logit for features phi = (1, 2), unconditional
     weights w = (0.5, -1) (no bias) and label embedding e_y = (2, 0.5)."""
-    name = "a projection discriminator's logit"
-    got, early = _numeric_answer(name, value, "set projection_logit to a number.")
-    if early is not None:
-        return early
-    if abs(got - 1.5) < 1e-9:
-        return _result(name, CORRECT, "w.phi + e_y.phi = -1.5 + 3 = 1.5: the label term turned 'fake' into 'real'.")
-    if abs(got + 1.5) < 1e-9:
-        return _result(name, WRONG, "that is only the unconditional part w.phi; add the label term e_y.phi.")
-    if abs(got - 3.0) < 1e-9:
-        return _result(name, WRONG, "that is only the label term e_y.phi; add the unconditional part w.phi.")
-    return _result(name, WRONG, f"{got:g} is not it: logit = w . phi + e_y . phi (two dot products).")
+    return _check_number(
+        "a projection discriminator's logit",
+        value,
+        "set projection_logit to a number.",
+        1.5,
+        "w.phi + e_y.phi = -1.5 + 3 = 1.5: the label term turned 'fake' into 'real'.",
+        [
+            (-1.5, "that is only the unconditional part w.phi; add the label term e_y.phi."),
+            (3.0, "that is only the label term e_y.phi; add the unconditional part w.phi."),
+        ],
+        "{value} is not it: logit = w . phi + e_y . phi (two dot products).",
+    )
 
 
 # -- lesson 06 -----------------------------------------------------------------------
@@ -552,27 +566,28 @@ def check_style_block(block_class) -> CheckResult:
 
 def check_adain_output(value) -> CheckResult:
     """Lesson 06, exercise 2: AdaIN on the feature map [1, 3] with style scale 2 and bias 5: the first value."""
-    name = "AdaIN by hand"
-    got, early = _numeric_answer(name, value, "set adain_first_value to a number.")
-    if early is not None:
-        return early
-    if abs(got - 3.0) < 1e-6:
-        return _result(name, CORRECT, "mean 2, std 1: (1 - 2) / 1 = -1, then 2 x (-1) + 5 = 3.")
-    if abs(got - 7.0) < 1e-6:
-        return _result(name, WRONG, "normalise first: subtract the map's mean (2) and divide by its std (1).")
-    if abs(got - 4.0) < 1e-6:
-        return _result(name, WRONG, "scale, then shift: 2 x (-1) + 5, not 2 x (-1 + 5) ... or check the sign.")
-    return _result(name, WRONG, f"{got:g} is not it: scale x (x - mean) / std + bias, per map.")
+    return _check_number(
+        "AdaIN by hand",
+        value,
+        "set adain_first_value to a number.",
+        3.0,
+        "mean 2, std 1: (1 - 2) / 1 = -1, then 2 x (-1) + 5 = 3.",
+        [
+            (7.0, "normalise first: subtract the map's mean (2) and divide by its std (1)."),
+            (4.0, "scale, then shift: 2 x (-1) + 5, not 2 x (-1 + 5) ... or check the sign."),
+        ],
+        "{value} is not it: scale x (x - mean) / std + bias, per map.",
+    )
 
 
 def check_truncated_w(value) -> CheckResult:
     """Lesson 06, exercise 3: truncation with w_mean = 1, w = 3 and psi = 0.5 (one coordinate)."""
-    name = "the truncation trick"
-    got, early = _numeric_answer(name, value, "set truncated_w to a number.")
-    if early is not None:
-        return early
-    if abs(got - 2.0) < 1e-9:
-        return _result(name, CORRECT, "1 + 0.5 x (3 - 1) = 2: halfway to the average style.")
-    if abs(got - 1.5) < 1e-9:
-        return _result(name, WRONG, "that is psi x w; truncation shrinks towards w_mean, not towards 0.")
-    return _result(name, WRONG, f"{got:g} is not it: w_mean + psi x (w - w_mean).")
+    return _check_number(
+        "the truncation trick",
+        value,
+        "set truncated_w to a number.",
+        2.0,
+        "1 + 0.5 x (3 - 1) = 2: halfway to the average style.",
+        [(1.5, "that is psi x w; truncation shrinks towards w_mean, not towards 0.")],
+        "{value} is not it: w_mean + psi x (w - w_mean).",
+    )
