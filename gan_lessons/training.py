@@ -711,7 +711,7 @@ def train(
     gan: GAN,
     dataset,
     steps: int,
-    steps_per_epoch: int,
+    steps_per_epoch: int | None = None,
     checkpoint: str | os.PathLike | CheckpointDir | None = None,
     callbacks: Sequence[keras.callbacks.Callback] = (),
     verbose="auto",
@@ -731,8 +731,11 @@ def train(
     exists it is loaded first, so running again continues where the last run stopped.  A
     checkpoint is written every epoch and when training is interrupted (Ctrl-C / the stop
     button); a NaN loss stops training with an explanation.  Returns the per-epoch history:
-    of every run into this checkpoint when one is given, else of this call.
+    of every run into this checkpoint when one is given, else of this call.  ``steps_per_epoch``
+    (progress lines, callbacks, checkpoints) defaults to 500, or ``steps`` if fewer.
     """
+    if steps_per_epoch is None and isinstance(steps, int | np.integer) and not isinstance(steps, bool):
+        steps_per_epoch = int(max(1, min(steps, 500)))
     for name, value in (("steps", steps), ("steps_per_epoch", steps_per_epoch)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")

@@ -106,7 +106,7 @@ def test_conditional_gan_needs_conditional_players_and_labels(gan):
     with pytest.raises(ValueError, match="num_classes"):
         training.ConditionalGAN(models.build_cgan_generator(), models.build_cgan_discriminator(), num_classes=1)
     with pytest.raises(ValueError, match="needs the labels"):
-        training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=1, steps_per_epoch=1, batch_size=32, verbose=0)
+        training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=1, batch_size=32, verbose=0)
 
 
 def test_conditional_models_save_and_reload(tmp_path):

@@ -298,3 +298,9 @@ def test_new_training_arrays_replace_the_old_ones_in_the_compiled_step():
     gan.set_training_data(bright, labels)
     images, got = gan.unpack_batch(keras.ops.convert_to_tensor(np.array([3, 14], "int32")))
     assert np.array_equal(np.array(got), [3, 4]) and images.shape == (2, 28, 28, 1)
+
+
+def test_steps_per_epoch_defaults_to_one_epoch_for_short_runs(mnist_subset):
+    gan = recipes.vanilla_gan(seed=0)
+    history = training.train(gan, mnist_subset.images[:256], steps=3, batch_size=32, verbose=0)
+    assert gan.step == 3 and len(history["d_loss"]) == 1  # one epoch of 3 steps
