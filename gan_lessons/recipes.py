@@ -25,10 +25,19 @@ class Recipe:
 
 
 def _classic_gan(
-    name: str, build_players: Callable, seed: int, setup: DeviceSetup | None, convolutional: bool, gan_class=None
+    name: str,
+    build_players: Callable,
+    seed: int,
+    setup: DeviceSetup | None,
+    convolutional: bool,
+    gan_class=None,
+    learning_rate: float = 2e-4,
+    betas: tuple[float, float] = (0.5, 0.999),
+    **gan_kwargs,
 ) -> GAN:
-    """Build ``(generator, discriminator)`` and compile the GAN as DCGAN taught: Adam(2e-4, beta_1=0.5)
-    for both players, the non-saturating generator loss, the device's compile options and strategy."""
+    """Build ``(generator, discriminator)`` under the device's strategy and compile the GAN as DCGAN
+    taught -- Adam(2e-4, beta_1=0.5) for each player and the non-saturating generator loss -- with the
+    device's compile options.  WGAN-GP changes the class, its settings and Adam's rate and betas."""
     import keras
     import tensorflow as tf
 
@@ -36,11 +45,9 @@ def _classic_gan(
 
     keras.utils.set_random_seed(seed)
     with (setup.strategy() if setup is not None else tf.distribute.get_strategy()).scope():
-        gan = (gan_class or GAN)(*build_players(), seed=seed, name=name)
+        gan = (gan_class or GAN)(*build_players(), seed=seed, name=name, **gan_kwargs)
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-            g_loss="non_saturating",
+            *(keras.optimizers.Adam(learning_rate, beta_1=betas[0], beta_2=betas[1]) for _ in range(2)),
             **(setup.compile_kwargs(convolutional=convolutional) if setup is not None else {}),
         )
     return gan
@@ -91,28 +98,24 @@ def cgan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 100,
 def wgan_gp(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 100, base_filters: int = 128) -> GAN:
     """WGAN-GP on MNIST (lesson 05): lesson 03's generator, a layer-norm critic without sigmoid,
     5 critic updates per generator update, penalty weight 10, Adam(1e-4, beta_1=0, beta_2=0.9)."""
-    import keras
-    import tensorflow as tf
-
     from .models import build_dcgan_generator, build_wgan_critic
     from .training import WassersteinGAN
 
-    keras.utils.set_random_seed(seed)
-    with (setup.strategy() if setup is not None else tf.distribute.get_strategy()).scope():
-        gan = WassersteinGAN(
-            build_dcgan_generator(latent_dim=latent_dim, base_filters=base_filters),
-            build_wgan_critic(),
-            n_critic=5,
-            gp_weight=10.0,
-            seed=seed,
-            name="wgan_gp",
-        )
-        gan.compile(
-            d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-            g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-            **(setup.compile_kwargs(convolutional=True) if setup is not None else {}),
-        )
-    return gan
+    def players():
+        return build_dcgan_generator(latent_dim=latent_dim, base_filters=base_filters), build_wgan_critic()
+
+    return _classic_gan(
+        "wgan_gp",
+        players,
+        seed,
+        setup,
+        convolutional=True,
+        gan_class=WassersteinGAN,
+        learning_rate=1e-4,
+        betas=(0.0, 0.9),
+        n_critic=5,
+        gp_weight=10.0,
+    )
 
 
 def stylegan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 64, w_dim: int = 64) -> GAN:

@@ -51,13 +51,8 @@ def kde_style(
     train_images: np.ndarray, n: int, components: int = 30, bandwidth: float = 1.5, seed: int = 0
 ) -> np.ndarray:
     """A classic density-estimation baseline: PCA to ``components`` dimensions, a Gaussian kernel
-    density there, samples mapped back to pixels.  (Lesson 07 does this properly, with the
-    bandwidth chosen by cross-validation.)"""
-    from sklearn.decomposition import PCA
-    from sklearn.neighbors import KernelDensity
+    density there with a fixed ``bandwidth``, samples mapped back to pixels
+    (:func:`gan_lessons.kde.fit_digit_kde`; lesson 07 chooses the bandwidth by cross-validation)."""
+    from .kde import fit_digit_kde
 
-    flat = train_images.reshape(len(train_images), -1)
-    pca = PCA(components, random_state=seed).fit(flat)
-    kde = KernelDensity(bandwidth=bandwidth).fit(pca.transform(flat))
-    samples = pca.inverse_transform(kde.sample(n, random_state=seed))
-    return np.clip(samples, -1, 1).reshape(n, 28, 28, 1).astype(np.float32)
+    return fit_digit_kde(train_images, n_components=components, bandwidth=bandwidth, seed=seed).sample(n, seed=seed)

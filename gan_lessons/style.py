@@ -148,11 +148,7 @@ class NoiseInjection(layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
-        x_shape = (
-            input_shape[0]
-            if isinstance(input_shape, list | tuple) and isinstance(input_shape[0], list | tuple)
-            else input_shape
-        )
+        x_shape = self._x_shape(input_shape)
         self.strength = self.add_weight(
             shape=(int(x_shape[-1]),), initializer=keras.initializers.Constant(self.initial_strength), name="strength"
         )
@@ -166,8 +162,14 @@ class NoiseInjection(layers.Layer):
             noise = keras.random.normal((shape[0], shape[1], shape[2], 1), seed=self.seed_generator, dtype=x.dtype)
         return x + ops.cast(noise, x.dtype) * self.strength
 
+    @staticmethod
+    def _x_shape(input_shape):
+        """The shape of ``x``, whether the layer gets ``x`` alone or ``[x, noise]``."""
+        given_noise = isinstance(input_shape, list | tuple) and isinstance(input_shape[0], list | tuple)
+        return input_shape[0] if given_noise else input_shape
+
     def compute_output_shape(self, input_shape):
-        return input_shape[0] if isinstance(input_shape, list) else input_shape
+        return self._x_shape(input_shape)
 
     def get_config(self):
         return {**super().get_config(), "initial_strength": self.initial_strength, "seed": self.seed}

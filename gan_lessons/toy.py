@@ -124,28 +124,6 @@ def build_toy_discriminator(pack: int = 1, hidden: int = 256, depth: int = 3):
     return keras.Model(points, layers.Dense(1, dtype="float32")(x), name="discriminator")
 
 
-def _packed_gan_class():
-    from .training import GAN
-
-    class PackedGAN(GAN):
-        """PacGAN (Lin et al. 2018): the discriminator scores ``pack`` samples concatenated, all real or all
-        fake, so a generator that repeats itself is easy to spot.  Only ``score`` differs from GAN."""
-
-        def __init__(self, generator, discriminator, pack: int = PACK, **kwargs):
-            self.pack = int(pack)
-            super().__init__(generator, discriminator, **kwargs)
-
-        def _image_shape(self, discriminator) -> tuple:
-            return (None, discriminator.input_shape[-1] // self.pack)
-
-        def score(self, images, condition, training: bool = False):
-            from keras import ops
-
-            return self.discriminator(ops.reshape(images, (-1, 2 * self.pack)), training=training)
-
-    return PackedGAN
-
-
 def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: int | None = None):
     """A compiled GAN of the lab: ``gan-minimax`` (saturating loss), ``gan`` (non-saturating), ``pacgan``
     (PacGAN4, non-saturating), ``wgan`` (weight clipping 0.01, RMSprop 5e-5) or ``wgan-gp`` (λ = 10,
@@ -154,7 +132,7 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: 
     large steps at the end scatters its samples around them."""
     import keras
 
-    from .training import GAN, WassersteinGAN
+    from .training import GAN, PackedGAN, WassersteinGAN
 
     if model not in TOY_MODELS:
         raise ValueError(f"Unknown toy model {model!r}; choose one of {', '.join(TOY_MODELS)}.")
@@ -178,7 +156,7 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: 
         gan.compile(d_optimizer=opts[0], g_optimizer=opts[1], **compile_kwargs)
         return gan
     if model == "pacgan":
-        gan = _packed_gan_class()(generator, build_toy_discriminator(pack=PACK), seed=seed, name=model)
+        gan = PackedGAN(generator, build_toy_discriminator(pack=PACK), pack=PACK, seed=seed, name=model)
     else:
         gan = GAN(generator, build_toy_discriminator(), seed=seed, name=model)
     gan.compile(

@@ -19,6 +19,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
+from keras import ops
 
 from .losses import discriminator_loss, get_generator_loss
 
@@ -163,12 +164,16 @@ class GAN(keras.Model):
 
     def generate(self, noise: np.ndarray | int, batch_size: int = 500) -> np.ndarray:
         """Images (numpy, in [-1, 1]) for given noise ``(n, latent_dim)`` or ``n`` fresh draws."""
+        return self.generator.predict(self._checked_noise(noise), batch_size=batch_size, verbose=0)
+
+    def _checked_noise(self, noise: np.ndarray | int) -> np.ndarray:
+        """``noise`` as float32 ``(n, latent_dim)``, or ``n`` fresh draws for a whole number."""
         if isinstance(noise, int | np.integer):
             noise = self.sample_noise(int(noise))
         noise = np.asarray(noise, dtype=np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
-        return self.generator.predict(noise, batch_size=batch_size, verbose=0)
+        return noise
 
     # -- the training step -------------------------------------------------
     def discriminator_loss(self, real_logits, fake_logits):
@@ -377,7 +382,7 @@ class ConditionalGAN(GAN):
 
     def call(self, inputs, training: bool = False):
         z, labels = inputs
-        return self.generator([z, labels], training=training)
+        return self.generate_images(z, labels, training=training)
 
     def check_labels(self, labels, n: int) -> np.ndarray:
         """``labels`` as int32 after checking them: whole numbers in 0..num_classes-1, one per noise row."""
@@ -396,14 +401,32 @@ class ConditionalGAN(GAN):
     def generate(self, noise: np.ndarray | int, labels=None, batch_size: int = 500) -> np.ndarray:
         """Images for noise ``(n, latent_dim)`` (or ``n`` fresh draws) and one label per image;
         without labels, the digits 0, 1, ..., 9, 0, 1, ... in turn."""
-        if isinstance(noise, int | np.integer):
-            noise = self.sample_noise(int(noise))
-        noise = np.asarray(noise, dtype=np.float32)
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(f"noise must have shape (n, {self.latent_dim}), got {noise.shape}.")
+        noise = self._checked_noise(noise)
         labels = np.arange(len(noise)) % self.num_classes if labels is None else labels
         labels = self.check_labels(labels, len(noise))
         return self.generator.predict([noise, labels], batch_size=batch_size, verbose=0)
+
+
+class PackedGAN(GAN):
+    """PacGAN (Lin et al. 2018): the discriminator scores ``pack`` samples concatenated, all real or all
+    fake, so a generator that repeats itself is easy to spot.  Only ``score`` differs from :class:`GAN`;
+    the discriminator takes ``pack`` times the features of one sample.  Taught in ``05_wgan_gp``."""
+
+    def __init__(self, generator, discriminator, pack: int = 4, **kwargs):
+        if not isinstance(pack, int) or isinstance(pack, bool) or pack < 1:
+            raise ValueError(f"pack must be a whole number >= 1 (samples judged together), got {pack!r}.")
+        self.pack = pack
+        super().__init__(generator, discriminator, **kwargs)
+
+    def _image_shape(self, discriminator) -> tuple:
+        shape = tuple(discriminator.input_shape)
+        if len(shape) != 2 or shape[-1] % self.pack:
+            raise ValueError(f"A packing discriminator takes flat vectors of pack x features, got input {shape}.")
+        return (None, shape[-1] // self.pack)
+
+    def score(self, images, condition, training: bool = False):
+        features = self._image_shape(self.discriminator)[-1]
+        return self.discriminator(ops.reshape(images, (-1, features * self.pack)), training=training)
 
 
 class WassersteinGAN(GAN):

@@ -167,3 +167,60 @@ def test_every_lab_model_trains(model):
         assert max(np.abs(w).max() for w in gan.critic.get_weights()) <= 0.01 + 1e-7
     if model == "wgan-gp":
         assert "wasserstein" in history and "gp" in history
+
+
+def test_lab_table_averages_over_seeds_beside_the_published_rows():
+    runs = [
+        {
+            "model": "gan",
+            "dataset": "ring",
+            "modes_captured": 8,
+            "modes_total": 8,
+            "high_quality_share": 0.9,
+            "seconds": 10,
+        },
+        {
+            "model": "gan",
+            "dataset": "ring",
+            "modes_captured": 6,
+            "modes_total": 8,
+            "high_quality_share": 0.7,
+            "seconds": 20,
+        },
+    ]
+    table = toy.lab_table(runs)
+    assert table["gan"]["ring"] == pytest.approx(
+        {
+            "modes": 7.0,
+            "modes_total": 8,
+            "high_quality": 0.8,
+            "all_modes_every_seed": False,
+            "seconds": 15.0,
+            "seeds": 2,
+        }
+    )
+    text = toy.format_lab_table(table)
+    assert "GAN (PacGAN 2018, Table 1)" in text and "6.3" in text and "98.2%" in text
+    assert "gan (this course)" in text and "7.0" in text and "80.0%" in text
+
+
+def test_packed_gan_scores_groups_of_samples():
+    from gan_lessons import training
+
+    gan = training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(pack=4), pack=4)
+    assert gan.score(np.zeros((8, 2), "float32"), None).shape == (2, 1)  # 8 samples, 2 packs of 4
+    with pytest.raises(ValueError, match="pack x features"):
+        training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(pack=1), pack=3)
+    with pytest.raises(ValueError, match="pack must be"):
+        training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(), pack=0)
+
+
+def test_film_and_scatter_plots_draw_the_modes():
+    from gan_lessons import plotting
+
+    ring = toy.ring()
+    frames = [(step, ring.sample(50, seed=step)) for step in range(10)]
+    fig = plotting.toy_film(frames, ring, max_frames=4)
+    assert len(fig.axes) == 4
+    fig = plotting.toy_scatter({"real": ring.sample(50)}, ring, {"real": toy.count_modes(ring.sample(50), ring)})
+    assert "8/8 modes" in fig.axes[0].get_title()

@@ -4,6 +4,7 @@ import json
 
 import keras
 import numpy as np
+import pytest
 
 from gan_lessons import cli, models, recipes
 
@@ -32,3 +33,18 @@ def test_cli_trains_wgan_gp_and_writes_samples(tmp_path):
     assert json.loads((out / "run.json").read_text())["model"] == "wgan-gp"
     history = json.loads((out / "checkpoints" / "history.json").read_text())
     assert "wasserstein" in history and all(np.isfinite(history["wasserstein"]))
+
+
+def test_quality_curve_and_wasserstein_plot(mnist_subset):
+    from gan_lessons import plotting, training
+
+    gan = recipes.wgan_gp(seed=0)
+    curve = training.QualityCurve(every=1, n=100)
+    history = training.train(
+        gan, mnist_subset.images[:256], steps=2, steps_per_epoch=1, batch_size=32, callbacks=[curve], verbose=0
+    )
+    assert [step for step, _ in curve.points] == [1, 2] and all(fid > 0 for _, fid in curve.points)
+    fig = plotting.wasserstein_curve(history, 1, curve.points)
+    assert len(fig.axes) == 2  # the estimate and, on a twin axis, the FID
+    with pytest.raises(ValueError, match="every must be"):
+        training.QualityCurve(every=0)
