@@ -75,7 +75,7 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
     },
     # Lesson 05's mode-collapse lab: small MLPs on 2-D mixtures (gan_lessons.toy).
     "toy": {
-        "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=500, n_samples=2_500),
+        "full": Budget(steps=6_000, batch_size=256, steps_per_epoch=500, n_samples=2_500),
         "fast": Budget(steps=100, batch_size=256, steps_per_epoch=50, n_samples=2_500),
     },
     # Lesson 03's speed benchmark (gan_lessons.bench): `steps` per timed repeat at the tutorial's

@@ -85,3 +85,21 @@ class FlawedStyleBlock(keras.layers.Layer):
         style = layers.Dense(2 * self.filters)(w)  # bug 1 again
         scale, bias = style[:, : self.filters], style[:, self.filters :]  # noqa: F841 -- bug 2: never used
         return x
+
+
+def sigmoid_critic(hidden: int = 64):
+    """Lesson 05's drill: a "WGAN critic" copied from a discriminator, sigmoid and batch norm included.
+
+    Its score is squeezed into (0, 1), so ``E f(x) - E f(G(z))`` can never exceed 1 and its gradient
+    vanishes where the sigmoid saturates; batch norm makes each sample's score depend on the rest of the
+    batch, so the per-sample gradient penalty penalises the wrong function."""
+    return keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(hidden),
+            keras.layers.BatchNormalization(),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        name="flawed_critic",
+    )

@@ -299,3 +299,24 @@ def wasserstein_curve(history: dict[str, Sequence[float]], steps_per_epoch: int,
         twin.set_ylabel("classifier-feature FID", color="C3")
     fig.tight_layout()
     return fig
+
+
+def critics_1d(critics: dict, real: np.ndarray, fake: np.ndarray):
+    """Lesson 05: 1-D critics ``{name: model}`` over the two sample sets' histograms, each critic shifted to
+    start at 0 and shown with its own scale (a clipped critic's values are tiny)."""
+    import matplotlib.pyplot as plt
+
+    x = np.linspace(min(real.min(), fake.min()) - 1, max(real.max(), fake.max()) + 1, 400, dtype=np.float32)
+    fig, axes = plt.subplots(1, len(critics), figsize=(3.6 * len(critics), 2.8), squeeze=False)
+    for ax, (name, critic) in zip(axes[0], critics.items(), strict=True):
+        ax.hist(real, bins=60, density=True, alpha=0.35, color="C0", label="real")
+        ax.hist(fake, bins=60, density=True, alpha=0.35, color="C1", label="fake")
+        twin = ax.twinx()
+        f = np.asarray(critic.predict(x[:, None], verbose=0)).ravel()
+        twin.plot(x, f - f[0], color="C3", label="critic f(x)")
+        twin.set_ylabel("f(x) - f(x_min)", color="C3")
+        ax.set_title(name, fontsize=9)
+        ax.set_yticks([])
+    axes[0][0].legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    return fig

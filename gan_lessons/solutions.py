@@ -102,3 +102,30 @@ class FixedStyleBlock(keras.layers.Layer):
     def call(self, inputs):
         x, w = inputs
         return self.adain([self.noise(self.conv(x)), w])
+
+
+def gradient_penalty(critic, real, fake, weights):
+    """Lesson 05, exercise 1: WGAN-GP's two-sided penalty at the interpolates (same as the package's)."""
+    import tensorflow as tf
+
+    mixed = weights * real + (1.0 - weights) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    grads = tape.gradient(scores, mixed)
+    norms = ops.sqrt(ops.sum(ops.square(grads), axis=list(range(1, len(mixed.shape)))) + 1e-12)
+    return ops.mean(ops.square(norms - 1.0))
+
+
+def fixed_critic(hidden: int = 64):
+    """Lesson 05, exercise 2: the drill's critic without the sigmoid, layer norm instead of batch norm."""
+    return keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(hidden),
+            keras.layers.LayerNormalization(),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(1),
+        ],
+        name="critic",
+    )

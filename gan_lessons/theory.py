@@ -265,3 +265,54 @@ def kde_density(samples, x_grid, bandwidth: float | None = None) -> np.ndarray:
     from scipy.stats import gaussian_kde
 
     return gaussian_kde(np.asarray(samples, float), bw_method=bandwidth)(np.asarray(x_grid, float))
+
+
+# -- lesson 05: the Kantorovich-Rubinstein dual, by experiment -----------------------------
+def train_critic_1d(
+    real: np.ndarray,
+    fake: np.ndarray,
+    steps: int = 1500,
+    gp_weight: float = 10.0,
+    clip_value: float | None = None,
+    seed: int = 0,
+    batch_size: int = 256,
+):
+    """Train a critic alone between two fixed 1-D sample sets: maximise ``E f(real) - E f(fake)`` with a
+    gradient penalty (WGAN-GP: Adam 1e-3, β = (0.5, 0.9)) or weight clipping (WGAN: RMSprop 5e-5 ... here
+    5e-3, it trains alone).  By Kantorovich-Rubinstein duality the best 1-Lipschitz ``f`` reaches
+    exactly W1.  Returns ``(critic, estimate on all the samples)``."""
+    import keras
+    import tensorflow as tf
+
+    from .losses import gradient_penalty
+
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+    if (clip_value is None) == (gp_weight == 0):
+        raise ValueError("Give either gp_weight > 0 (WGAN-GP) or clip_value (WGAN), not both or neither.")
+    keras.utils.set_random_seed(seed)
+    critic = keras.Sequential(
+        [keras.Input((1,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(64, activation="relu")]
+        + [keras.layers.Dense(1)],
+        name="critic_1d",
+    )
+    optimizer = keras.optimizers.Adam(1e-3, 0.5, 0.9) if clip_value is None else keras.optimizers.RMSprop(5e-3)
+    real, fake = (np.asarray(a, np.float32).reshape(-1, 1) for a in (real, fake))
+    rng = np.random.default_rng(seed)
+
+    @tf.function
+    def step(r, f, w):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(critic(f)) - tf.reduce_mean(critic(r))
+            if clip_value is None:
+                loss += gp_weight * gradient_penalty(critic, r, f, w)
+        optimizer.apply(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables)
+        if clip_value is not None:
+            for v in critic.trainable_variables:
+                v.assign(tf.clip_by_value(v, -clip_value, clip_value))
+
+    for _ in range(steps):
+        w = rng.uniform(size=(batch_size, 1)).astype(np.float32)
+        step(real[rng.integers(0, len(real), batch_size)], fake[rng.integers(0, len(fake), batch_size)], w)
+    estimate = float(np.mean(critic.predict(real, verbose=0)) - np.mean(critic.predict(fake, verbose=0)))
+    return critic, estimate

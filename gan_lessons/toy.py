@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -96,46 +97,75 @@ def count_modes(samples: np.ndarray, mixture: ToyMixture, n_std: float = 3.0) ->
 
 
 # -- the models of the lab ----------------------------------------------------------------
-TOY_MODELS = ("gan-minimax", "gan", "wgan", "wgan-gp", "pacgan")
+TOY_MODELS = ("gan-minimax", "gan", "wgan", "wgan-gp", "pacgan", "self-cond")
 PACK = 4  # PacGAN4: the discriminator judges 4 samples at once
+N_CRITIC = 5  # critic updates per generator update in the WGAN rows
+CLUSTERS = 100  # k-means clusters of the self-conditioned GAN: more than any mixture of the lab has modes
 
 
-def build_toy_generator(latent_dim: int = 16, hidden: int = 256, depth: int = 3):
-    """MLP ``z -> (x, y)``: ``depth`` ReLU layers of ``hidden`` units, a linear output."""
+def build_toy_generator(latent_dim: int = 16, hidden: int = 256, depth: int = 3, num_classes: int | None = None):
+    """MLP ``z -> (x, y)``: ``depth`` ReLU layers of ``hidden`` units, a linear output.  With ``num_classes``
+    it takes ``[z, cluster]`` and concatenates a 16-number embedding of the cluster to ``z``."""
     import keras
     from keras import layers
 
     z = keras.Input((latent_dim,), name="z")
-    x = z
+    inputs, x = [z], z
+    if num_classes is not None:
+        cluster = keras.Input((), dtype="int32", name="cluster")
+        inputs.append(cluster)
+        x = layers.Concatenate()([z, layers.Embedding(num_classes, 16, name="cluster_embedding")(cluster)])
     for _ in range(depth):
         x = layers.Dense(hidden, activation="relu")(x)
-    return keras.Model(z, layers.Dense(2, dtype="float32")(x), name="generator")
+    return keras.Model(inputs if num_classes else z, layers.Dense(2, dtype="float32")(x), name="generator")
 
 
-def build_toy_discriminator(pack: int = 1, hidden: int = 256, depth: int = 3):
-    """MLP over ``pack`` points at once (``2 * pack`` inputs): LeakyReLU layers, one raw score (no sigmoid)."""
+def build_toy_discriminator(pack: int = 1, hidden: int = 256, depth: int = 3, num_classes: int | None = None):
+    """MLP over ``pack`` points at once (``2 * pack`` inputs): LeakyReLU layers, one raw score (no sigmoid).
+    With ``num_classes`` it takes ``[points, cluster]`` and adds a projection term (lesson 04)."""
     import keras
     from keras import layers
+
+    from .models import LabelProjection
 
     points = keras.Input((2 * pack,), name="points")
     x = points
     for _ in range(depth):
         x = layers.LeakyReLU(0.2)(layers.Dense(hidden)(x))
-    return keras.Model(points, layers.Dense(1, dtype="float32")(x), name="discriminator")
+    score = layers.Dense(1, dtype="float32")(x)
+    if num_classes is None:
+        return keras.Model(points, score, name="discriminator")
+    cluster = keras.Input((), dtype="int32", name="cluster")
+    projection = LabelProjection(num_classes, name="cluster_projection")([x, cluster])
+    return keras.Model([points, cluster], layers.Add()([score, projection]), name="discriminator")
 
 
-def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: int | None = None):
+def cluster_points(points: np.ndarray, k: int = CLUSTERS, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k-means of the (scaled) training points: each point's cluster ``(N,)`` int32, and the clusters' shares."""
+    from sklearn.cluster import KMeans
+
+    if not isinstance(k, int) or k < 2:
+        raise ValueError(f"k must be a whole number of clusters >= 2, got {k!r}.")
+    fitted = KMeans(k, n_init=1, random_state=seed).fit(points[:20_000])
+    labels = fitted.predict(points).astype(np.int32)
+    return labels, np.bincount(labels, minlength=k) / len(labels)
+
+
+def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: int | None = None, cluster_shares=None):
     """A compiled GAN of the lab: ``gan-minimax`` (saturating loss), ``gan`` (non-saturating), ``pacgan``
-    (PacGAN4, non-saturating), ``wgan`` (weight clipping 0.01, RMSprop 5e-5) or ``wgan-gp`` (λ = 10,
-    Adam 1e-4, β = (0, 0.9)); the critics take 5 updates per generator update.  With ``steps``, every
-    learning rate decays to 0 over the run (cosine): the modes are 0.01 wide, and a generator still taking
-    large steps at the end scatters its samples around them."""
+    (PacGAN4, non-saturating), ``wgan`` (weight clipping 0.01, RMSprop 5e-5), ``wgan-gp`` (λ = 10,
+    Adam 1e-4, β = (0, 0.9)) or ``self-cond`` (a GAN conditioned on the data's clusters, whose
+    ``cluster_shares`` it needs; see :func:`cluster_points`).  The critics take 5 updates per generator
+    update.  With ``steps`` (generator updates), every learning rate decays to 0 over the run (cosine):
+    the modes are 0.01 wide, and a generator still taking large steps at the end scatters its samples."""
     import keras
 
-    from .training import GAN, PackedGAN, WassersteinGAN
+    from .training import GAN, PackedGAN, SelfConditionedGAN, WassersteinGAN
 
     if model not in TOY_MODELS:
         raise ValueError(f"Unknown toy model {model!r}; choose one of {', '.join(TOY_MODELS)}.")
+    if (model == "self-cond") != (cluster_shares is not None):
+        raise ValueError("cluster_shares are needed by the self-conditioned GAN (self-cond) and by no other model.")
 
     def rate(base: float, updates_per_step: int = 1):
         if steps is None:
@@ -143,22 +173,29 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: 
         return keras.optimizers.schedules.CosineDecay(base, decay_steps=int(steps) * updates_per_step)
 
     keras.utils.set_random_seed(seed)
-    generator = build_toy_generator(latent_dim)
     compile_kwargs = setup.compile_kwargs(convolutional=False) if setup is not None else {}
     if model in ("wgan", "wgan-gp"):
-        critic = build_toy_discriminator()
+        generator, critic = build_toy_generator(latent_dim), build_toy_discriminator()
         if model == "wgan":
-            gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=0.0, clip_value=0.01, seed=seed, name=model)
-            opts = [keras.optimizers.RMSprop(rate(5e-5, 5)), keras.optimizers.RMSprop(rate(5e-5))]
+            gan = WassersteinGAN(
+                generator, critic, n_critic=N_CRITIC, gp_weight=0.0, clip_value=0.01, seed=seed, name=model
+            )
+            opts = [keras.optimizers.RMSprop(rate(5e-5, N_CRITIC)), keras.optimizers.RMSprop(rate(5e-5))]
         else:
-            gan = WassersteinGAN(generator, critic, n_critic=5, gp_weight=10.0, seed=seed, name=model)
-            opts = [keras.optimizers.Adam(rate(1e-4, k), beta_1=0.0, beta_2=0.9) for k in (5, 1)]
+            gan = WassersteinGAN(generator, critic, n_critic=N_CRITIC, gp_weight=10.0, seed=seed, name=model)
+            opts = [keras.optimizers.Adam(rate(1e-4, k), beta_1=0.0, beta_2=0.9) for k in (N_CRITIC, 1)]
         gan.compile(d_optimizer=opts[0], g_optimizer=opts[1], **compile_kwargs)
         return gan
     if model == "pacgan":
-        gan = PackedGAN(generator, build_toy_discriminator(pack=PACK), pack=PACK, seed=seed, name=model)
+        gan = PackedGAN(
+            build_toy_generator(latent_dim), build_toy_discriminator(pack=PACK), pack=PACK, seed=seed, name=model
+        )
+    elif model == "self-cond":
+        k = len(cluster_shares)
+        players = build_toy_generator(latent_dim, num_classes=k), build_toy_discriminator(num_classes=k)
+        gan = SelfConditionedGAN(*players, cluster_shares=cluster_shares, seed=seed, name=model)
     else:
-        gan = GAN(generator, build_toy_discriminator(), seed=seed, name=model)
+        gan = GAN(build_toy_generator(latent_dim), build_toy_discriminator(), seed=seed, name=model)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(rate(1e-3), beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(rate(1e-3), beta_1=0.5),
@@ -180,7 +217,9 @@ def run_toy(
 ) -> dict:
     """Train one lab model on one mixture and count its modes on 2,500 samples (the papers' protocol).
 
-    Returns the mode counts, ``seconds`` of training, and with ``frames`` > 0 that many
+    ``steps`` counts discriminator (critic) updates, so every model gets the same number of them and
+    about the same time: the WGAN rows make 5 per generator update, so they take ``steps / 5`` generator
+    updates.  Returns the mode counts, ``seconds`` of training, and with ``frames`` > 0 that many
     ``(step, samples)`` snapshots for a film."""
     import time
 
@@ -189,20 +228,23 @@ def run_toy(
 
     mixture = toy_dataset(dataset, modes=modes, std=std)
     plan = budget("toy", steps=steps)
-    gan = toy_gan(model, seed=seed, setup=setup, steps=plan.steps)
+    generator_steps = max(1, plan.steps // N_CRITIC) if model in ("wgan", "wgan-gp") else plan.steps
     # The networks see the data scaled into [-1, 1] (the grid spans -4 ... 4); samples are scaled back.
     scale = float(np.abs(mixture.means).max())
     points = mixture.sample(100_000, seed=seed) / scale
+    labels, shares = cluster_points(points, seed=seed) if model == "self-cond" else (None, None)
+    gan = toy_gan(model, seed=seed, setup=setup, steps=generator_steps, cluster_shares=shares)
     snapshots: list[tuple[int, np.ndarray]] = []
     noise = np.random.default_rng(seed + 1).standard_normal((N_EVAL_SAMPLES, gan.latent_dim)).astype(np.float32)
-    per_call = max(1, plan.steps // frames) if frames else plan.steps
+    per_call = max(1, generator_steps // frames) if frames else generator_steps
     started = time.perf_counter()
     done = 0
-    while done < plan.steps:
-        done = min(plan.steps, done + per_call)
+    while done < generator_steps:
+        done = min(generator_steps, done + per_call)
         train(
             gan,
             points,
+            labels=labels,
             steps=done,
             steps_per_epoch=min(per_call, plan.steps_per_epoch),
             batch_size=plan.batch_size,
@@ -213,7 +255,15 @@ def run_toy(
             snapshots.append((done, gan.generate(noise[:500]) * scale))
     seconds = time.perf_counter() - started
     result = count_modes(gan.generate(noise) * scale, mixture)
-    result.update(model=model, dataset=dataset, std=mixture.std, steps=plan.steps, seed=seed, seconds=round(seconds, 1))
+    result.update(
+        model=model,
+        dataset=dataset,
+        std=mixture.std,
+        steps=plan.steps,
+        generator_steps=generator_steps,
+        seed=seed,
+        seconds=round(seconds, 1),
+    )
     if frames:
         result["frames"] = snapshots
     return result
@@ -261,3 +311,19 @@ def format_lab_table(table: dict, published: dict | None = PUBLISHED) -> str:
             )
         lines.append(f"{model + ' (this course)':34}" + "".join(parts))
     return "\n".join(lines)
+
+
+LAB_RECORD = Path(__file__).resolve().parent.parent / "data" / "toy_lab.json"
+
+
+def lab_record() -> dict:
+    """The measured lab (``data/toy_lab.json``, made by ``scripts/make_toy_table.py``): its command, the
+    mean ``table``, every run and the best model's runs on changed mixtures."""
+    import json
+
+    if not LAB_RECORD.exists():
+        raise FileNotFoundError(
+            f"{LAB_RECORD} is missing: `git checkout -- data/toy_lab.json`, or remake it with "
+            "`python scripts/make_toy_table.py` (about 50 minutes)."
+        )
+    return json.loads(LAB_RECORD.read_text())

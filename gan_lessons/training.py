@@ -131,8 +131,18 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         self.g_loss_fn = get_generator_loss(g_loss)
         # Build optimizer state now, so checkpoints can be restored before training.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator_variables)
+        self.g_optimizer.build(self.generator_variables)
+
+    @property
+    def generator_variables(self) -> list:
+        """What ``g_optimizer`` updates (both generators in a CycleGAN)."""
+        return self.generator.trainable_variables
+
+    @property
+    def discriminator_variables(self) -> list:
+        """What ``d_optimizer`` updates (both discriminators in a CycleGAN)."""
+        return self.discriminator.trainable_variables
 
     @property
     def metrics(self):
@@ -407,6 +417,37 @@ class ConditionalGAN(GAN):
         return self.generator.predict([noise, labels], batch_size=batch_size, verbose=0)
 
 
+class SelfConditionedGAN(ConditionalGAN):
+    """A conditional GAN whose labels are *clusters of the data*, not human labels (a simplified
+    self-conditioned GAN, Liu et al. 2020, who cluster the discriminator's features and re-cluster
+    as training goes; here the data are clustered once).  Each cluster is a small, one-piece part of
+    the data, so no single ``G(., c)`` has to stretch over a gap between modes, and every cluster, hence
+    every mode, is asked for.  Fakes draw their cluster with the clusters' shares of the data; only
+    that and :meth:`generate` differ from :class:`ConditionalGAN`.  Taught in ``05_wgan_gp``."""
+
+    def __init__(self, generator, discriminator, cluster_shares, **kwargs):
+        shares = np.asarray(cluster_shares, dtype=np.float64)
+        if shares.ndim != 1 or len(shares) < 2 or np.any(shares < 0) or not np.isclose(shares.sum(), 1):
+            raise ValueError("cluster_shares must be the clusters' shares of the data: >= 2 numbers >= 0 summing to 1.")
+        super().__init__(generator, discriminator, num_classes=len(shares), **kwargs)
+        self.cluster_shares = shares
+
+    def fake_condition(self, batch_size):
+        """Clusters drawn with their shares of the data (seeded like the noise)."""
+        # Inverse CDF by comparisons (XLA compiles this; it has no kernel for tf.random.stateless_categorical).
+        bounds = tf.constant(np.cumsum(self.cluster_shares)[:-1], tf.float32)
+        u = tf.random.stateless_uniform((batch_size, 1), seed=self._replica_seed())
+        return tf.reduce_sum(tf.cast(u >= bounds[None, :], tf.int32), axis=1)
+
+    def generate(self, noise: np.ndarray | int, labels=None, batch_size: int = 500, seed: int = 0) -> np.ndarray:
+        """Samples for noise ``(n, latent_dim)`` (or ``n`` fresh draws); without ``labels`` each sample's
+        cluster is drawn with the clusters' shares (``seed``), so the samples follow the whole data."""
+        noise = self._checked_noise(noise)
+        if labels is None:
+            labels = np.random.default_rng(seed).choice(self.num_classes, len(noise), p=self.cluster_shares)
+        return super().generate(noise, labels, batch_size)
+
+
 class PackedGAN(GAN):
     """PacGAN (Lin et al. 2018): the discriminator scores ``pack`` samples concatenated, all real or all
     fake, so a generator that repeats itself is easy to spot.  Only ``score`` differs from :class:`GAN`;
@@ -451,15 +492,15 @@ class WassersteinGAN(GAN):
             raise ValueError(f"clip_value must be a positive number (0.01 in WGAN) or None, got {clip_value!r}.")
         if gp_weight == 0 and clip_value is None:
             raise ValueError("Without a gradient penalty or weight clipping the critic is unconstrained: set one.")
+        last = getattr(critic, "layers", [None])[-1]
+        if getattr(last, "activation", None) is keras.activations.sigmoid:
+            raise ValueError("The critic ends in a sigmoid: a critic outputs an unbounded score, not a probability.")
         kinds = {type(layer).__name__ for layer in getattr(critic, "layers", [])}
         if gp_weight > 0 and "BatchNormalization" in kinds:
             raise ValueError(
                 "Batch norm in a gradient-penalty critic: the penalty is per sample, but batch norm mixes the samples "
                 "of a batch, so the gradient it penalises is not the critic's. Use LayerNormalization (or none)."
             )
-        last = getattr(critic, "layers", [None])[-1]
-        if getattr(last, "activation", None) is keras.activations.sigmoid:
-            raise ValueError("The critic ends in a sigmoid: a critic outputs an unbounded score, not a probability.")
         super().__init__(generator, critic, **kwargs)
         self.n_critic, self.gp_weight = n_critic, float(gp_weight)
         self.clip_value = None if clip_value is None else float(clip_value)

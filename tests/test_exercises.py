@@ -22,6 +22,26 @@ class _NoStrength(keras.layers.Layer):
         return self.adain([self.conv(x), w])
 
 
+def _one_sided_penalty(critic, real, fake, weights):
+    """Lesson 05 wrong answer: only norms above 1 are penalised."""
+    import tensorflow as tf
+
+    mixed = weights * real + (1.0 - weights) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    norms = tf.norm(tape.gradient(scores, mixed), axis=1)
+    return tf.reduce_mean(tf.square(tf.maximum(norms - 1.0, 0.0)))
+
+
+def _penalty_at_real_points(critic, real, fake, weights):
+    return solutions.gradient_penalty(critic, real, fake, ops.ones_like(weights))
+
+
+def _sigmoid_critic_without_batch_norm():
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="sigmoid")])
+
+
 class _IgnoresStyle(solutions.FixedStyleBlock):
     """Lesson 06 wrong answer: right weights, but the style is computed from a constant."""
 
@@ -100,6 +120,9 @@ CASES = [
     (exercises.check_style_block, solutions.FixedStyleBlock, [pitfalls.FlawedStyleBlock, _NoStrength, _IgnoresStyle]),
     (exercises.check_adain_output, solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, -1.0, "three"]),
     (exercises.check_truncated_w, solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
+    (exercises.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
+    (exercises.check_gradient_penalty, solutions.gradient_penalty, [_one_sided_penalty, _penalty_at_real_points]),
+    (exercises.check_critic, solutions.fixed_critic, [pitfalls.sigmoid_critic, _sigmoid_critic_without_batch_norm]),
 ]
 
 
