@@ -137,3 +137,31 @@ def features_and_probabilities(images: np.ndarray) -> tuple[np.ndarray, np.ndarr
     feats, logits = _CACHE["extractor"].predict(np.asarray(images, "float32"), batch_size=500, verbose=0)
     probs = keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=-1))
     return feats.astype(np.float64), probs.astype(np.float64)
+
+
+def independent_classifier():
+    """A second digit reader that shares nothing with the shipped one but the training digits: an MLP (not a
+    CNN), its own seed, trained here in a few seconds (built once per process).  Lesson 10 reads with it what
+    a model trained *against* the shipped classifier's features produced, so the judge is not the coach."""
+    import keras
+
+    if "independent" not in _CACHE:
+        keras.utils.set_random_seed(1)
+        images, labels = digit_splits(seed=0).train
+        model = keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                keras.layers.RandomTranslation(0.08, 0.08, fill_value=-1.0, seed=1),
+                keras.layers.Flatten(),
+                keras.layers.Dense(256, activation="relu"),
+                keras.layers.Dropout(0.3),
+                keras.layers.Dense(10),
+            ],
+            name="independent_reader",
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        )
+        model.fit(images, labels, batch_size=64, epochs=20, shuffle=True, verbose=0)
+        _CACHE["independent"] = model
+    return _CACHE["independent"]

@@ -73,11 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--steps", type=_positive_int, help="training steps per repeat (default 12)")
 
     toy = sub.add_parser("toy", help="lesson 05's mode-collapse lab: train on a 2-D ring or grid, count the modes")
-    toy.add_argument("model", help="gan-minimax, gan, wgan, wgan-gp or pacgan")
+    toy.add_argument("model", help="gan-minimax, gan, wgan, wgan-gp, pacgan or self-cond")
     toy.add_argument("--dataset", default="ring", help="ring (8 Gaussians, std 0.01) or grid (25, std 0.05)")
     toy.add_argument("--modes", type=int, help="Gaussians on the ring, or on the grid (a square number); at least 2")
     toy.add_argument("--std", type=float, help="the Gaussians' standard deviation")
-    toy.add_argument("--steps", type=_positive_int, help="generator updates (default: the toy budget)")
+    toy.add_argument(
+        "--steps", type=_positive_int, help="discriminator updates (default: the toy budget; WGANs make 5 per G update)"
+    )
     toy.add_argument("--seed", type=int, default=0, help="seed for data, weights and noise (default 0)")
 
     data = sub.add_parser("data", help="say which MNIST is available; --download fetches full MNIST")
@@ -184,7 +186,14 @@ def _train(args) -> int:
                     "from an uninterrupted one."
                 )
     setup = configure_device()
-    dataset = data.load_dataset(recipe.dataset, source=args.mnist)
+    if recipe.translation:
+        from .translation import load_task
+
+        dataset = load_task(recipe.dataset, seed=args.seed)
+        train_images, train_labels = dataset.train_images, dataset.train_inputs
+    else:
+        dataset = data.load_dataset(recipe.dataset, source=args.mnist)
+        train_images, train_labels = dataset.images, (dataset.labels if recipe.conditional else None)
     gan = recipe.build(args.seed, setup)
     info = {
         "model": args.model,
@@ -196,14 +205,17 @@ def _train(args) -> int:
         "train_seconds": previous.get("train_seconds", 0.0),  # over all runs into this folder
     }
     write_run_info(out, info)
-    fixed_noise = np.random.default_rng(args.seed).standard_normal((64, gan.latent_dim)).astype("float32")
+    if recipe.translation:  # the film shows the same held-out inputs translated
+        fixed_noise = dataset.test_inputs[:64]
+    else:
+        fixed_noise = np.random.default_rng(args.seed).standard_normal((64, gan.latent_dim)).astype("float32")
     grids = SampleGrid(fixed_noise, every=max(1, plan.steps // plan.steps_per_epoch // 10), out_dir=out / "grids")
     started = time.perf_counter()
     try:
         train(
             gan,
-            dataset.images,
-            labels=dataset.labels if recipe.conditional else None,
+            train_images,
+            labels=train_labels,
             batch_size=plan.batch_size,
             seed=args.seed,
             steps=plan.steps,
@@ -217,7 +229,11 @@ def _train(args) -> int:
     seconds = time.perf_counter() - started
     write_run_info(out, {**info, "train_seconds": round(info["train_seconds"] + seconds, 1)})
     noise = np.random.default_rng(args.seed + 1).standard_normal((plan.n_samples, gan.latent_dim))
-    if recipe.conditional:  # the digits 0-9 in turn: n_samples / 10 of each
+    if recipe.translation:  # outputs on held-out inputs, with the true digit of each input
+        n = min(plan.n_samples, len(dataset.test_inputs))
+        images = gan.generate(dataset.test_inputs[:n])
+        np.savez_compressed(out / "samples.npz", images=images.astype("float32"), labels=dataset.test_labels[:n])
+    elif recipe.conditional:  # the digits 0-9 in turn: n_samples / 10 of each
         requested = np.arange(plan.n_samples) % gan.num_classes
         images = gan.generate(noise.astype("float32"), labels=requested)
         np.savez_compressed(out / "samples.npz", images=images.astype("float32"), labels=requested)

@@ -65,6 +65,19 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=1_800, batch_size=64, steps_per_epoch=200),
         "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
     },
+    # Lesson 10's image-to-image models (gan_lessons.translation); n_samples: held-out outputs written.
+    "pix2pix": {  # about 100 ms/step on a 2-core CPU
+        "full": Budget(steps=6_000, batch_size=32, steps_per_epoch=500),
+        "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
+    },
+    "srgan": {  # about 60 ms/step
+        "full": Budget(steps=12_000, batch_size=32, steps_per_epoch=500),
+        "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
+    },
+    "cyclegan": {  # about 300 ms/step: four networks, and the cycle and identity passes
+        "full": Budget(steps=1_500, batch_size=16, steps_per_epoch=250, n_samples=500),
+        "fast": Budget(steps=4, batch_size=8, steps_per_epoch=2, n_samples=100),
+    },
     "stylegan": {
         "full": Budget(steps=5_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=20, batch_size=32, steps_per_epoch=10),

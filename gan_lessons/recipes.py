@@ -22,6 +22,7 @@ class Recipe:
     build: Callable[..., GAN]  # (seed, device setup) -> compiled GAN
     summary: str
     conditional: bool = False  # trained on (images, labels); samples are drawn for given labels
+    translation: bool = False  # an image-to-image task of gan_lessons.translation (dataset names the task)
 
 
 def _classic_gan(
@@ -130,12 +131,75 @@ def stylegan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 
     return _classic_gan("stylegan", players, seed, setup, convolutional=True)
 
 
+def pix2pix(seed: int = 0, setup: DeviceSetup | None = None, l1_weight: float = 100.0) -> GAN:
+    """Lesson 10's pix2pix: a U-Net from edge maps to digits against a conditional PatchGAN, adversarial +
+    100 x L1, Adam(2e-4, beta_1=0.5) as in the paper."""
+    from .training import Pix2Pix
+    from .translation import build_patchgan, build_unet
+
+    def players():
+        return build_unet(), build_patchgan(condition_channels=1)
+
+    return _classic_gan("pix2pix", players, seed, setup, convolutional=True, gan_class=Pix2Pix, l1_weight=l1_weight)
+
+
+def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float = 1.0) -> GAN:
+    """Lesson 10's SRGAN-style x4 upscaler: 7x7 -> 28x28 with pixel shuffle, against lesson 03's DCGAN
+    discriminator; the content loss is measured in the digit classifier's 64 features (the offline stand-in
+    for VGG), plus pixel MSE and the adversarial loss."""
+    import keras
+
+    from .classifier import FEATURES, load_classifier
+    from .models import build_dcgan_discriminator
+    from .training import SuperResolutionGAN
+    from .translation import build_sr_generator
+
+    classifier = load_classifier()
+    features = keras.Model(classifier.input, classifier.get_layer(FEATURES).output, name="content_features")
+
+    def players():
+        return build_sr_generator(filters=32), build_dcgan_discriminator()
+
+    return _classic_gan(
+        "srgan",
+        players,
+        seed,
+        setup,
+        convolutional=True,
+        gan_class=SuperResolutionGAN,
+        feature_extractor=features,
+        content_weight=content_weight,
+    )
+
+
+def cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
+    """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two PatchGANs,
+    least-squares adversarial losses, cycle weight 10 and identity weight 5, Adam(2e-4, beta_1=0.5)."""
+    from .training import CycleGAN
+    from .translation import build_patchgan, build_unet
+
+    def players():
+        return (
+            build_unet(name="g_ab"),
+            build_unet(name="g_ba"),
+            build_patchgan(name="d_a"),
+            build_patchgan(name="d_b"),
+        )
+
+    return _classic_gan("cyclegan", players, seed, setup, convolutional=True, gan_class=CycleGAN)
+
+
 RECIPES: dict[str, Recipe] = {
     "vanilla": Recipe("vanilla", "mnist", vanilla_gan, "MLP GAN on MNIST (lesson 02)"),
     "dcgan": Recipe("dcgan", "mnist", dcgan, "DCGAN on MNIST (lesson 03)"),
     "wgan-gp": Recipe("wgan-gp", "mnist", wgan_gp, "WGAN-GP on MNIST (lesson 05)"),
     "stylegan": Recipe("stylegan", "mnist", stylegan, "small style-based generator on MNIST (lesson 06)"),
     "cgan": Recipe("cgan", "mnist", cgan, "conditional DCGAN on MNIST: digits on request (lesson 04)", True),
+    "pix2pix": Recipe("pix2pix", "pix2pix", pix2pix, "edge maps -> digits, paired (lesson 10)", translation=True),
+    "cyclegan": Recipe(
+        "cyclegan", "cyclegan", cyclegan, "scikit-learn digits <-> MNIST, unpaired (lesson 10)", translation=True
+    ),
+    "srgan": Recipe("srgan", "srgan", srgan, "7x7 -> 28x28 super-resolution (lesson 10)", translation=True),
 }
 
 

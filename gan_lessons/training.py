@@ -557,6 +557,215 @@ class WassersteinGAN(GAN):
         return {m.name: m.result() for m in self.metrics}
 
 
+class ImageToImageGAN(GAN):
+    """A GAN whose generator turns an *input image* into an output image (pix2pix, super-resolution).
+
+    Trained on pairs: ``train(gan, targets, labels=inputs, ...)`` (the inputs ride in the labels' slot, so the
+    pairs stay together in every batch).  One step updates D on (real, fake) and G on the adversarial loss plus
+    :meth:`reconstruction_loss`; subclasses change only that and :meth:`score`.  Taught in ``10_image_translation``.
+    """
+
+    def __init__(self, generator, discriminator, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+
+    @staticmethod
+    def _noise_shape(generator) -> tuple:
+        return tuple(generator.input_shape)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.reconstruction_tracker]
+
+    def _checked_noise(self, noise) -> np.ndarray:
+        inputs = np.asarray(noise, dtype=np.float32)
+        expected = tuple(self.generator.input_shape[1:])
+        if inputs.ndim != len(expected) + 1 or inputs.shape[1:] != expected:
+            raise ValueError(
+                f"{self.name} takes input images of shape (N, {', '.join(map(str, expected))}), got {inputs.shape}."
+            )
+        return inputs
+
+    def _apply_both(self, d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss):
+        """Update both players from one forward pass (their tapes and scaled losses) and count the step."""
+        d_vars, g_vars = self.discriminator_variables, self.generator_variables
+        self.d_optimizer.apply(d_tape.gradient(d_scaled, d_vars), d_vars)
+        self.g_optimizer.apply(g_tape.gradient(g_scaled, g_vars), g_vars)
+        self.step_counter.assign_add(1)
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+
+    def reconstruction_loss(self, targets, fake):
+        """The non-adversarial part of the generator's loss (already weighted)."""
+        raise NotImplementedError
+
+    def train_step(self, data):
+        targets, inputs = self.unpack_batch(data)
+        if inputs is None:
+            raise ValueError(f"{self.name} trains on pairs: train(gan, targets, labels=inputs, ...).")
+        targets, inputs = tf.cast(targets, tf.float32), tf.cast(inputs, tf.float32)
+        share = 1.0 / self._replicas()
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(inputs, training=True)
+            real_logits = self.score(targets, inputs, training=True)
+            fake_logits = self.score(fake, inputs, training=True)
+            d_loss = self.discriminator_loss(real_logits, fake_logits)
+            reconstruction = self.reconstruction_loss(targets, fake)
+            g_loss = self.generator_loss(fake_logits) + reconstruction
+            d_scaled = self.d_optimizer.scale_loss(d_loss * share)
+            g_scaled = self.g_optimizer.scale_loss(g_loss * share)
+        self._apply_both(d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss)
+        self.reconstruction_tracker.update_state(reconstruction)
+        return {m.name: m.result() for m in self.metrics}
+
+
+class Pix2Pix(ImageToImageGAN):
+    """pix2pix (Isola et al. 2017): a conditional PatchGAN judges (input, output) pairs, and the generator also
+    pays ``l1_weight`` (100 in the paper) times the mean absolute error to the paired target."""
+
+    def __init__(self, generator, discriminator, l1_weight: float = 100.0, **kwargs):
+        if not isinstance(discriminator, keras.Model) or len(discriminator.inputs) != 2:
+            raise ValueError(
+                "pix2pix's discriminator judges pairs [input, image]: build it with "
+                "gan_lessons.translation.build_patchgan(condition_channels=1)."
+            )
+        if not isinstance(l1_weight, int | float) or isinstance(l1_weight, bool) or not l1_weight >= 0:
+            raise ValueError(f"l1_weight must be a number >= 0 (100 in pix2pix), got {l1_weight!r}.")
+        self.l1_weight = float(l1_weight)
+        super().__init__(generator, discriminator, **kwargs)
+
+    @staticmethod
+    def _image_shape(discriminator) -> tuple:
+        return tuple(discriminator.input_shape[1])
+
+    def score(self, images, condition, training: bool = False):
+        return self.discriminator([condition, images], training=training)
+
+    def reconstruction_loss(self, targets, fake):
+        return self.l1_weight * ops.mean(ops.abs(targets - ops.cast(fake, "float32")))
+
+
+class SuperResolutionGAN(ImageToImageGAN):
+    """SRGAN (Ledig et al. 2017) at digit size: the discriminator judges high-resolution images alone; the
+    generator's content loss is the squared distance in the feature space of a fixed network (VGG in the paper,
+    the course's digit classifier here: ``feature_extractor``), weighted ``content_weight``, plus
+    ``pixel_weight`` times the pixel MSE, plus the adversarial loss (weight 1; SRGAN uses 1e-3 against a VGG
+    content loss of a much larger scale)."""
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        feature_extractor,
+        content_weight: float = 1.0,
+        pixel_weight: float = 1.0,
+        **kwargs,
+    ):
+        for name, value in (("content_weight", content_weight), ("pixel_weight", pixel_weight)):
+            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        if not isinstance(feature_extractor, keras.Model):
+            raise TypeError("feature_extractor must be a keras.Model mapping images to features.")
+        self.content_weight, self.pixel_weight = float(content_weight), float(pixel_weight)
+        super().__init__(generator, discriminator, **kwargs)
+        self.feature_extractor = feature_extractor
+        self.feature_extractor.trainable = False
+
+    def score(self, images, condition, training: bool = False):
+        return self.discriminator(images, training=training)
+
+    def reconstruction_loss(self, targets, fake):
+        fake = ops.cast(fake, "float32")
+        content = ops.mean(ops.square(self.feature_extractor(targets) - self.feature_extractor(fake)))
+        return self.content_weight * content + self.pixel_weight * ops.mean(ops.square(targets - fake))
+
+
+class CycleGAN(GAN):
+    """CycleGAN (Zhu et al. 2017) between domains A and B, never paired: ``g_ab`` and ``g_ba`` translate,
+    ``d_a`` and ``d_b`` judge each domain (least-squares losses), and the generators also pay
+    ``cycle_weight`` x |a - g_ba(g_ab(a))| (and the same for b) plus ``identity_weight`` x |b - g_ab(b)| (and
+    a). ``generator`` is ``g_ab`` and ``discriminator`` is ``d_b``; one optimizer per role updates both
+    networks of that role.  Train with ``train(gan, images_a, labels=images_b, ...)`` (B drawn independently
+    of A: shuffle it).  Taught in ``10_image_translation``."""
+
+    def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight: float = 10.0, identity_weight: float = 5.0, **kwargs):
+        for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
+            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+                raise ValueError(f"{name} must be a number >= 0 (10 and 5 in CycleGAN), got {value!r}.")
+        for name, net in (("g_ba", g_ba), ("d_a", d_a)):
+            if not isinstance(net, keras.Model):
+                raise TypeError(f"{name} must be a keras.Model, got {type(net).__name__}.")
+        super().__init__(g_ab, d_b, **kwargs)
+        if tuple(g_ba.output_shape[1:]) != tuple(d_a.input_shape[1:]):
+            raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {d_a.input_shape[1:]}.")
+        self.generator_ba, self.discriminator_a = g_ba, d_a
+        self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
+        self.cycle_tracker = keras.metrics.Mean(name="cycle")
+
+    @staticmethod
+    def _noise_shape(generator) -> tuple:
+        return tuple(generator.input_shape)
+
+    _checked_noise = ImageToImageGAN._checked_noise
+    _apply_both = ImageToImageGAN._apply_both
+
+    @property
+    def generator_variables(self) -> list:
+        return self.generator.trainable_variables + self.generator_ba.trainable_variables
+
+    @property
+    def discriminator_variables(self) -> list:
+        return self.discriminator.trainable_variables + self.discriminator_a.trainable_variables
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.cycle_tracker]
+
+    def translate(self, images, direction: str = "ab", batch_size: int = 500) -> np.ndarray:
+        """Translate images A -> B (``"ab"``) or B -> A (``"ba"``)."""
+        if direction not in ("ab", "ba"):
+            raise ValueError(f"direction must be 'ab' or 'ba', got {direction!r}.")
+        net = self.generator if direction == "ab" else self.generator_ba
+        return net.predict(self._checked_noise(images), batch_size=batch_size, verbose=0)
+
+    def cycle_loss(self, real_a, real_b, fake_a=None, fake_b=None, training: bool = False):
+        """Mean |a - g_ba(g_ab(a))| + mean |b - g_ab(g_ba(b))| (0 for identity generators)."""
+        fake_b = self.generator(real_a, training=training) if fake_b is None else fake_b
+        fake_a = self.generator_ba(real_b, training=training) if fake_a is None else fake_a
+        back_a = ops.cast(self.generator_ba(fake_b, training=training), "float32")
+        back_b = ops.cast(self.generator(fake_a, training=training), "float32")
+        return ops.mean(ops.abs(real_a - back_a)) + ops.mean(ops.abs(real_b - back_b))
+
+    def train_step(self, data):
+        from .losses import least_squares_discriminator_loss, least_squares_generator_loss
+
+        real_a, real_b = self.unpack_batch(data)
+        if real_b is None:
+            raise ValueError("CycleGAN needs both domains: train(gan, images_a, labels=images_b, ...).")
+        real_a, real_b = tf.cast(real_a, tf.float32), tf.cast(real_b, tf.float32)
+        share = 1.0 / self._replicas()
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake_b = ops.cast(self.generator(real_a, training=True), "float32")
+            fake_a = ops.cast(self.generator_ba(real_b, training=True), "float32")
+            cycle = self.cycle_loss(real_a, real_b, fake_a, fake_b, training=True)
+            identity = ops.mean(ops.abs(real_b - ops.cast(self.generator(real_b, training=True), "float32")))
+            identity += ops.mean(ops.abs(real_a - ops.cast(self.generator_ba(real_a, training=True), "float32")))
+            adversarial = least_squares_generator_loss(self.discriminator(fake_b, training=True))
+            adversarial += least_squares_generator_loss(self.discriminator_a(fake_a, training=True))
+            g_loss = adversarial + self.cycle_weight * cycle + self.identity_weight * identity
+            d_loss = least_squares_discriminator_loss(
+                self.discriminator(real_b, training=True), self.discriminator(tf.stop_gradient(fake_b), training=True)
+            ) + least_squares_discriminator_loss(
+                self.discriminator_a(real_a, training=True),
+                self.discriminator_a(tf.stop_gradient(fake_a), training=True),
+            )
+            g_scaled = self.g_optimizer.scale_loss(g_loss * share)
+            d_scaled = self.d_optimizer.scale_loss(d_loss * share)
+        self._apply_both(d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss)
+        self.cycle_tracker.update_state(cycle)
+        return {m.name: m.result() for m in self.metrics}
+
+
 class NaNGuard(keras.callbacks.Callback):
     """Stops training with an explanation as soon as a loss is NaN or infinite."""
 

@@ -46,7 +46,14 @@ def main() -> int:
     shipped = get_recipe(args.name).build(seed=0).generator
     shipped.load_weights(target)
     recipe = get_recipe(args.name)
-    if recipe.conditional:  # the digits 0-9 in turn, as `train` wrote samples.npz
+    if recipe.translation:  # held-out inputs, read for their true digit; and the do-nothing baseline beside it
+        from gan_lessons import translation
+
+        task = translation.load_task(args.name)
+        scores = translation.evaluate_outputs(shipped.predict(task.test_inputs, verbose=0), task.test_labels)
+        baseline = translation.bicubic(task.test_inputs) if args.name == "srgan" else task.test_inputs
+        scores["baseline"] = translation.evaluate_outputs(baseline, task.test_labels)
+    elif recipe.conditional:  # the digits 0-9 in turn, as `train` wrote samples.npz
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[0][-1])).astype("float32")
         requested = np.arange(1000) % 10
         scores = metrics.evaluate(shipped.predict([noise, requested], verbose=0), labels=requested)

@@ -123,6 +123,15 @@ CASES = [
     (exercises.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
     (exercises.check_gradient_penalty, solutions.gradient_penalty, [_one_sided_penalty, _penalty_at_real_points]),
     (exercises.check_critic, solutions.fixed_critic, [pitfalls.sigmoid_critic, _sigmoid_critic_without_batch_norm]),
+    (exercises.check_receptive_field, solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
+    (
+        exercises.check_cycle_loss,
+        solutions.cycle_loss,
+        [
+            lambda a, b, g, f: np.mean(np.abs(f(g(a)) - a)),  # one direction only
+            lambda a, b, g, f: np.mean((f(g(a)) - a) ** 2) + np.mean((g(f(b)) - b) ** 2),  # L2
+        ],
+    ),
 ]
 
 

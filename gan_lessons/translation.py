@@ -1,0 +1,272 @@
+"""Lesson 10's image-to-image GANs: the data of the three tasks and the networks.
+
+- **pix2pix** (paired): a U-Net turns a digit's edge map into the digit; a PatchGAN judges (edges, digit) pairs.
+- **CycleGAN** (unpaired): between MNIST digits (domain A) and scikit-learn's 8x8 digits made blocky 28x28
+  images (domain B); two U-Nets, two PatchGANs.
+- **SRGAN-style super-resolution**: 7x7 -> 28x28 (x4) with sub-pixel (pixel-shuffle) upsampling.
+
+Every image is ``(N, 28, 28, 1)`` (7x7 for the low-resolution inputs) float32 in [-1, 1].
+The trainers are in :mod:`gan_lessons.training`.  Taught in ``10_image_translation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+from keras import layers
+
+from .models import MNIST_SHAPE, _check_image_shape, _check_positive_int
+
+
+# -- the data of the three tasks -------------------------------------------------------------
+def _check_images(images, name: str = "images", size: int = 28) -> np.ndarray:
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[1:] != (size, size, 1):
+        raise ValueError(f"{name} must have shape (N, {size}, {size}, 1), got {images.shape}.")
+    return images
+
+
+def edge_map(images) -> np.ndarray:
+    """The pix2pix inputs: the Sobel gradient magnitude of each digit, scaled to [-1, 1] (the outline only)."""
+    from scipy import ndimage
+
+    images = _check_images(images)
+    unit = (images[..., 0] + 1.0) / 2.0
+    gx = ndimage.sobel(unit, axis=2, mode="constant")
+    gy = ndimage.sobel(unit, axis=1, mode="constant")
+    magnitude = np.hypot(gx, gy)
+    magnitude /= np.maximum(magnitude.max(axis=(1, 2), keepdims=True), 1e-6)
+    # The outline of a stroke: edges where the stroke is thin get both sides, the stroke's inside is dark.
+    return (magnitude * 2.0 - 1.0)[..., None].astype(np.float32)
+
+
+def blocky_digits(images_8x8) -> np.ndarray:
+    """scikit-learn's 8x8 digits ``(N, 8, 8, 1)`` as 28x28 images: each pixel a 3x3 block, 2 pixels of border
+    (the 24x24 digit sits where MNIST's 20x20 digits sit, roughly)."""
+    images = np.asarray(images_8x8, dtype=np.float32)
+    if images.ndim != 4 or images.shape[1:] != (8, 8, 1):
+        raise ValueError(f"expected scikit-learn digits of shape (N, 8, 8, 1), got {images.shape}.")
+    big = images.repeat(3, axis=1).repeat(3, axis=2)
+    return np.pad(big, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0)
+
+
+def downsample(images, factor: int = 4) -> np.ndarray:
+    """Average-pool 28x28 images by ``factor`` (4: to 7x7), the low-resolution inputs of super-resolution."""
+    images = _check_images(images)
+    if factor not in (2, 4):
+        raise ValueError(f"factor must be 2 or 4 (28 is divisible by both), got {factor!r}.")
+    n, size = len(images), 28 // factor
+    return images.reshape(n, size, factor, size, factor, 1).mean(axis=(2, 4))
+
+
+def bicubic(images, size: int = 28) -> np.ndarray:
+    """Bicubic upsampling to ``size`` x ``size``, clipped to [-1, 1]: the do-nothing baseline of super-resolution."""
+    import tensorflow as tf
+
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[-1] != 1:
+        raise ValueError(f"expected images (N, H, W, 1), got {images.shape}.")
+    return np.clip(tf.image.resize(images, (size, size), method="bicubic").numpy(), -1.0, 1.0)
+
+
+# -- building blocks -------------------------------------------------------------------------
+@keras.saving.register_keras_serializable(package="gan_lessons")
+class PixelShuffle(layers.Layer):
+    """Sub-pixel upsampling (Shi et al. 2016): ``(H, W, C * r²)`` -> ``(rH, rW, C)`` by moving channels into
+    space.  A learned convolution before it makes the r² sub-pixels, so there is no overlap of kernels and no
+    checkerboard, unlike a strided transposed convolution.  The inverse is :func:`space_to_depth`."""
+
+    def __init__(self, block_size: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        _check_positive_int("block_size", block_size)
+        self.block_size = block_size
+
+    def call(self, x):
+        import tensorflow as tf
+
+        return tf.nn.depth_to_space(x, self.block_size)
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        r = self.block_size
+        return (n, None if h is None else h * r, None if w is None else w * r, c // (r * r))
+
+    def get_config(self):
+        return {**super().get_config(), "block_size": self.block_size}
+
+
+def space_to_depth(x, block_size: int = 2):
+    """``(H, W, C)`` -> ``(H/r, W/r, C r²)``: the inverse of :class:`PixelShuffle`."""
+    import tensorflow as tf
+
+    return tf.nn.space_to_depth(x, block_size)
+
+
+def _down(x, filters: int, norm: bool = True):
+    x = layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not norm)(x)
+    if norm:
+        x = layers.GroupNormalization(groups=-1)(x)  # instance norm: batch statistics would leak across samples
+    return layers.LeakyReLU(0.2)(x)
+
+
+def _up(x, skip, filters: int):
+    x = layers.UpSampling2D(interpolation="nearest")(x)
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+    x = layers.GroupNormalization(groups=-1)(x)
+    x = layers.ReLU()(x)
+    return layers.Concatenate()([x, skip])
+
+
+def build_unet(input_shape=MNIST_SHAPE, base_filters: int = 32, name: str = "unet") -> keras.Model:
+    """The pix2pix / CycleGAN generator at digit size: 28 -> 14 -> 7 and back, each level's features
+    concatenated to the decoder at the same size (the skip connections carry the outline straight
+    across, so the bottleneck only has to decide *what* goes where).  ``(N, 28, 28, C)`` -> tanh images."""
+    shape = _check_image_shape(input_shape)
+    if shape[0] % 4 or shape[1] % 4:
+        raise ValueError(f"the U-Net halves the image twice: height and width must be multiples of 4, got {shape}.")
+    _check_positive_int("base_filters", base_filters)
+    images = keras.Input(shape, name="inputs")
+    s1 = layers.LeakyReLU(0.2)(layers.Conv2D(base_filters, 3, padding="same")(images))  # 28
+    s2 = _down(s1, base_filters * 2)  # 14
+    bottom = _down(s2, base_filters * 4)  # 7
+    bottom = layers.ReLU()(layers.Conv2D(base_filters * 4, 3, padding="same")(bottom))
+    x = _up(bottom, s2, base_filters * 2)  # 14
+    x = _up(x, s1, base_filters)  # 28
+    out = layers.Conv2D(shape[-1], 3, padding="same", activation="tanh", dtype="float32")(x)
+    return keras.Model(images, out, name=name)
+
+
+PATCHGAN_LAYERS = ((4, 2), (4, 2), (3, 1))  # (kernel, stride) of the PatchGAN's convolutions
+
+
+def receptive_field(layer_specs=PATCHGAN_LAYERS) -> int:
+    """The receptive field in input pixels of one output unit of a stack of ``(kernel, stride)`` convolutions:
+    r = 1 + sum_i (k_i - 1) * prod_{j < i} s_j."""
+    field, jump = 1, 1
+    for kernel, stride in layer_specs:
+        field += (kernel - 1) * jump
+        jump *= stride
+    return field
+
+
+def build_patchgan(
+    input_shape=MNIST_SHAPE, condition_channels: int = 0, base_filters: int = 32, name: str = "patchgan"
+) -> keras.Model:
+    """A PatchGAN: one logit per overlapping patch (:func:`receptive_field` pixels wide, 18 here), a 7x7 grid
+    on a 28x28 image.  With ``condition_channels`` it judges pairs ``[condition, image]`` (pix2pix)."""
+    shape = _check_image_shape(input_shape)
+    image = keras.Input(shape, name="images")
+    inputs, x = [image], image
+    if condition_channels:
+        condition = keras.Input(shape[:2] + (condition_channels,), name="condition")
+        inputs = [condition, image]
+        x = layers.Concatenate()([condition, image])
+    for i, (kernel, stride) in enumerate(PATCHGAN_LAYERS[:-1]):
+        x = layers.Conv2D(base_filters * 2**i, kernel, strides=stride, padding="same", use_bias=i == 0)(x)
+        if i:
+            x = layers.GroupNormalization(groups=-1)(x)
+        x = layers.LeakyReLU(0.2)(x)
+    kernel, stride = PATCHGAN_LAYERS[-1]
+    logits = layers.Conv2D(1, kernel, strides=stride, padding="same", dtype="float32")(x)
+    return keras.Model(inputs if condition_channels else image, logits, name=name)
+
+
+def build_sr_generator(scale: int = 4, filters: int = 64, blocks: int = 4, name: str = "sr_generator") -> keras.Model:
+    """SRGAN's generator at digit size: a 7x7 image, ``blocks`` residual blocks, then ``log2(scale)`` stages of
+    convolution + :class:`PixelShuffle` (x2 each) + PReLU, tanh output ``(N, 7 * scale, 7 * scale, 1)``."""
+    if scale not in (2, 4):
+        raise ValueError(f"scale must be 2 or 4, got {scale!r}.")
+    _check_positive_int("filters", filters)
+    low = keras.Input((28 // scale, 28 // scale, 1), name="low_resolution")
+    x = first = layers.PReLU(shared_axes=[1, 2])(layers.Conv2D(filters, 5, padding="same")(low))
+    for _ in range(blocks):
+        y = layers.PReLU(shared_axes=[1, 2])(layers.Conv2D(filters, 3, padding="same")(x))
+        x = layers.Add()([x, layers.Conv2D(filters, 3, padding="same")(y)])
+    x = layers.Add()([x, first])
+    for _ in range({2: 1, 4: 2}[scale]):
+        x = layers.Conv2D(filters * 4, 3, padding="same")(x)
+        x = layers.PReLU(shared_axes=[1, 2])(PixelShuffle(2)(x))
+    out = layers.Conv2D(1, 5, padding="same", activation="tanh", dtype="float32")(x)
+    return keras.Model(low, out, name=name)
+
+
+# -- the three tasks -------------------------------------------------------------------------
+TASKS = ("pix2pix", "cyclegan", "srgan")
+
+
+@dataclass(frozen=True)
+class TranslationTask:
+    """The arrays of one task.  ``train(gan, train_images, labels=train_inputs)``: for pix2pix and SR the
+    targets and their paired inputs; for CycleGAN domain A (scikit-learn digits, repeated to the length of B)
+    and domain B (MNIST), unpaired.  ``test_inputs`` are held-out inputs with their true digits
+    ``test_labels`` (and, where paired, ``test_targets``)."""
+
+    name: str
+    train_images: np.ndarray
+    train_inputs: np.ndarray
+    test_inputs: np.ndarray
+    test_labels: np.ndarray
+    test_targets: np.ndarray | None
+    description: str
+
+
+def load_task(name: str, seed: int = 0) -> TranslationTask:
+    """``pix2pix`` (edge map -> digit), ``cyclegan`` (scikit-learn digits <-> MNIST) or ``srgan`` (7x7 -> 28x28).
+
+    MNIST comes from the classifier's fixed split of the 5,000 offline digits: the models train on its 3,000
+    training digits and are measured on the 1,000 test digits (lesson 08's reference digits stay the FID
+    reference).  scikit-learn's 1,797 digits: 1,297 to train on, 500 held out."""
+    from .classifier import digit_splits
+    from .data import load_digits
+
+    if name not in TASKS:
+        raise ValueError(f"Unknown translation task {name!r}; choose one of {', '.join(TASKS)}.")
+    splits = digit_splits()
+    (train_x, _), (test_x, test_y) = splits.train, splits.test
+    train_x, test_x = np.array(train_x), np.array(test_x)
+    if name == "pix2pix":
+        return TranslationTask(
+            name, train_x, edge_map(train_x), edge_map(test_x), test_y, test_x, "MNIST edge maps -> digits"
+        )
+    if name == "srgan":
+        return TranslationTask(
+            name, train_x, downsample(train_x), downsample(test_x), test_y, test_x, "MNIST 7x7 -> 28x28 (x4)"
+        )
+    sk = load_digits()
+    order = np.random.default_rng(seed).permutation(len(sk.images))
+    held_out, kept = order[:500], order[500:]
+    blocky = blocky_digits(sk.images)
+    rng = np.random.default_rng(seed + 1)
+    repeats = -(-len(train_x) // len(kept))
+    domain_a = blocky[np.concatenate([rng.permutation(kept) for _ in range(repeats)])[: len(train_x)]]
+    domain_b = train_x[rng.permutation(len(train_x))]
+    return TranslationTask(
+        name,
+        domain_a,
+        domain_b,
+        blocky[held_out],
+        sk.labels[held_out],
+        None,
+        "scikit-learn's 8x8 digits (blocky 28x28, domain A) <-> MNIST (domain B), unpaired",
+    )
+
+
+def evaluate_outputs(images, labels) -> dict:
+    """How well outputs keep their digit: the share read as the true digit by the shipped classifier and by
+    :func:`gan_lessons.classifier.independent_classifier`, and the classifier-feature FID against lesson 08's
+    reference digits."""
+    from .classifier import accuracy, features_and_probabilities, independent_classifier, reference_features
+    from .metrics import as_unit_images, fid
+
+    images = as_unit_images(images)
+    labels = np.asarray(labels)
+    if len(labels) != len(images):
+        raise ValueError(f"{len(labels)} labels for {len(images)} images: give the true digit of each.")
+    features, probabilities = features_and_probabilities(images)
+    return {
+        "accuracy": float(np.mean(probabilities.argmax(axis=1) == labels)),
+        "independent_accuracy": accuracy(independent_classifier(), images, labels),
+        "fid": fid(features, reference_features()),
+    }

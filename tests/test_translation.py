@@ -1,0 +1,152 @@
+import keras
+import numpy as np
+import pytest
+
+from gan_lessons import translation
+from gan_lessons.training import CycleGAN, Pix2Pix, SuperResolutionGAN, train
+
+
+def _digits(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    images = -np.ones((n, 28, 28, 1), np.float32)
+    for i in range(n):  # a bright bar in a random place: enough structure to learn from
+        r, c = rng.integers(4, 20, 2)
+        images[i, r : r + 6, c : c + 2] = 1.0
+    return images
+
+
+def test_unet_and_patchgan_shapes_and_the_patch_grid():
+    unet = translation.build_unet()
+    assert unet.output_shape == (None, 28, 28, 1)
+    patch = translation.build_patchgan(condition_channels=1)
+    assert patch.output_shape == (None, 7, 7, 1)  # one logit per patch, a 7x7 grid
+    assert translation.build_patchgan().output_shape == (None, 7, 7, 1)
+    # r = 1 + (4 - 1) * 1 + (4 - 1) * 2 + (3 - 1) * 4 = 18: a patch of 18 x 18 pixels, not the whole digit
+    assert translation.receptive_field() == 18
+    assert translation.receptive_field([(3, 1), (3, 1)]) == 5
+    assert translation.receptive_field([(4, 2), (4, 2), (4, 2)]) == 22
+
+
+def test_pixel_shuffle_inverts_space_to_depth():
+    x = np.random.default_rng(0).standard_normal((2, 7, 7, 8)).astype("float32")
+    shuffled = translation.PixelShuffle(2)(x)
+    assert tuple(shuffled.shape) == (2, 14, 14, 2)
+    np.testing.assert_array_equal(np.asarray(translation.space_to_depth(shuffled, 2)), x)
+    sr = translation.build_sr_generator()
+    assert sr.input_shape == (None, 7, 7, 1) and sr.output_shape == (None, 28, 28, 1)
+
+
+def test_task_data():
+    images = _digits(8)
+    edges = translation.edge_map(images)
+    assert edges.shape == images.shape and edges.min() >= -1 and edges.max() <= 1
+    low = translation.downsample(images)
+    assert low.shape == (8, 7, 7, 1)
+    np.testing.assert_allclose(low.mean(), images.mean(), atol=1e-6)  # average pooling keeps the mean
+    assert translation.bicubic(low).shape == (8, 28, 28, 1)
+    blocky = translation.blocky_digits(np.zeros((3, 8, 8, 1), np.float32))
+    assert blocky.shape == (3, 28, 28, 1) and blocky[0, 0, 0, 0] == -1.0 and blocky[0, 2, 2, 0] == 0.0
+
+
+def _pix2pix(**kwargs):
+    return Pix2Pix(
+        translation.build_unet(base_filters=8),
+        translation.build_patchgan(condition_channels=1, base_filters=8),
+        **kwargs,
+    )
+
+
+def _cycle(**kwargs):
+    nets = [translation.build_unet(base_filters=8) for _ in range(2)]
+    nets += [translation.build_patchgan(base_filters=8) for _ in range(2)]
+    return CycleGAN(*nets, **kwargs)
+
+
+def test_cycle_loss_is_zero_for_identity_generators():
+    gan = _cycle()
+    identity = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Identity()])
+    gan.generator, gan.generator_ba = identity, identity
+    a, b = _digits(4), _digits(4, seed=1)
+    assert float(gan.cycle_loss(a, b)) == 0.0
+    gan.generator_ba = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda x: -x)])
+    assert float(gan.cycle_loss(a, b)) > 0.5
+
+
+def _compiled(gan):
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, 0.5), g_optimizer=keras.optimizers.Adam(2e-4, 0.5))
+    return gan
+
+
+@pytest.mark.parametrize("kind", ["pix2pix", "srgan", "cyclegan"])
+def test_the_three_trainers_learn(kind):
+    targets = _digits(64)
+    if kind == "pix2pix":
+        gan = _pix2pix()
+        inputs = translation.edge_map(targets)
+    elif kind == "srgan":
+        features = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten()])
+        gan = SuperResolutionGAN(
+            translation.build_sr_generator(filters=8, blocks=1), translation.build_patchgan(base_filters=8), features
+        )
+        inputs = translation.downsample(targets)
+    else:
+        gan = _cycle()
+        inputs = _digits(64, seed=3)
+    _compiled(gan)
+    before = [w.copy() for w in gan.generator.get_weights()]
+    history = train(gan, targets, labels=inputs, steps=6, steps_per_epoch=3, batch_size=16, seed=0, verbose=0)
+    assert all(np.all(np.isfinite(v)) for v in history.values())
+    key = "cycle" if kind == "cyclegan" else "reconstruction"
+    assert history[key][-1] < history[key][0]  # the paired / cycle error goes down
+    assert any(np.abs(a - b).max() > 0 for a, b in zip(before, gan.generator.get_weights(), strict=True))
+    out = gan.translate(inputs[:3]) if kind == "cyclegan" else gan.generate(inputs[:3])
+    assert out.shape == (3, 28, 28, 1)
+
+
+def test_bad_shapes_fail_clearly():
+    with pytest.raises(ValueError, match="multiples of 4"):
+        translation.build_unet((30, 30, 1))
+    with pytest.raises(ValueError, match=r"shape \(N, 28, 28, 1\)"):
+        translation.edge_map(np.zeros((2, 28, 28)))
+    with pytest.raises(ValueError, match="pairs"):
+        Pix2Pix(translation.build_unet(), translation.build_patchgan())
+    gan = _compiled(_pix2pix())
+    with pytest.raises(ValueError, match="input images of shape"):
+        gan.generate(np.zeros((2, 7, 7, 1)))
+    with pytest.raises(ValueError, match="l1_weight"):
+        Pix2Pix(translation.build_unet(), translation.build_patchgan(condition_channels=1), l1_weight=-1)
+    with pytest.raises(ValueError, match="cycle_weight"):
+        _cycle(cycle_weight=-1.0)
+
+
+@pytest.mark.parametrize("model", ["pix2pix", "srgan", "cyclegan"])
+def test_cli_writes_held_out_outputs_with_their_digits(model, tmp_path):
+    import json
+
+    from gan_lessons import cli
+
+    out = tmp_path / model
+    argv = ["train", model, "--out", str(out), "--steps", "2", "--samples", "40", "--checkpoint-every", "1"]
+    assert cli.main(argv) == 0
+    with np.load(out / "samples.npz") as f:
+        images, labels = f["images"], f["labels"]
+    assert images.shape == (40, 28, 28, 1) and np.all(np.abs(images) <= 1)
+    task = translation.load_task(model)
+    np.testing.assert_array_equal(labels, task.test_labels[:40])  # the true digit of each held-out input
+    assert json.loads((out / "run.json").read_text())["model"] == model
+    assert cli.main(argv[:4] + ["--steps", "3", "--samples", "40", "--checkpoint-every", "1"]) == 0  # resumes
+
+
+def test_the_tasks_hold_out_their_test_inputs():
+    pix = translation.load_task("pix2pix")
+    assert pix.test_inputs.shape == (1000, 28, 28, 1) and pix.test_targets.shape == (1000, 28, 28, 1)
+    sr = translation.load_task("srgan")
+    assert sr.train_inputs.shape == (3000, 7, 7, 1) and sr.test_inputs.shape == (1000, 7, 7, 1)
+    cyc = translation.load_task("cyclegan")
+    assert cyc.train_images.shape == cyc.train_inputs.shape == (3000, 28, 28, 1)
+    assert cyc.test_inputs.shape == (500, 28, 28, 1) and cyc.test_targets is None
+    # no held-out scikit-learn digit is among the training ones
+    train_set = {a.tobytes() for a in cyc.train_images}
+    assert sum(a.tobytes() in train_set for a in cyc.test_inputs) < 5  # (a few 8x8 digits are exact duplicates)
+    with pytest.raises(ValueError, match="Unknown translation task"):
+        translation.load_task("horse2zebra")
