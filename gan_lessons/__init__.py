@@ -2,7 +2,8 @@
 
 One module per idea: ``data`` (MNIST, offline-safe), ``models``, ``losses``,
 ``training`` (the GAN trainer), ``recipes`` (what the CLI trains), ``device``,
-``config`` (fast mode and budgets), ``theory`` (the maths of the game), ``plotting``,
+``config`` (fast mode and budgets), ``theory`` (the maths of the game), ``toy`` (the mode-collapse lab),
+``translation`` (image-to-image GANs), ``plotting``,
 ``widgets``, ``exercises``, ``pitfalls``,
 ``notebook`` (the setup cell's helpers) and ``cli``.
 
@@ -38,6 +39,7 @@ _SUBMODULES = (
     "theory",
     "toy",
     "training",
+    "translation",
     "widgets",
 )
 _SHORTCUTS = {"fast_mode": "config", "budget": "config", "setup_notebook": "notebook", "show_source": "notebook"}

@@ -27,6 +27,7 @@ from pathlib import Path
 
 CHECKPOINT_DIR = "checkpoints"
 GENERATOR_NAME = "generator.weights.h5"
+GENERATOR_BA_NAME = "generator_ba.weights.h5"
 
 
 def _positive_int(text: str) -> int:
@@ -242,6 +243,8 @@ def _train(args) -> int:
         np.savez_compressed(out / "samples.npz", images=images.astype("float32"))
     plotting.save_grid(images[:100], out / "samples.png", title=f"{args.model}, step {gan.step}", ncols=10)
     gan.generator.save_weights(out / GENERATOR_NAME)
+    if hasattr(gan, "generator_ba"):  # a CycleGAN's second generator (B -> A), for lesson 10's round trips
+        gan.generator_ba.save_weights(out / GENERATOR_BA_NAME)
     print(
         f"Done: {gan.step} steps ({seconds:.0f} s in this run). Wrote {out / 'samples.npz'} "
         f"({len(images)} images), {out / 'samples.png'} and the generator's weights {out / GENERATOR_NAME}."

@@ -28,7 +28,11 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
     import matplotlib.pyplot as plt
+    import tensorflow as tf
 
+    # TensorFlow's Python warnings (e.g. "triggered tf.function retracing" when a lesson predicts with several
+    # small models in turn) say nothing a student can act on; errors still show.
+    tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)
     plt.rcParams.update({"figure.dpi": 80, "image.cmap": "gray_r"})
     print(f"gan_lessons {__version__}, Keras {keras.__version__}")

@@ -20,8 +20,9 @@ class PretrainedError(RuntimeError):
     """Shipped weights are missing, altered or do not fit the model."""
 
 
-def weights_path(name: str) -> Path:
-    return DATA_DIR / f"{name}_generator.weights.h5"
+def weights_path(name: str, part: str = "generator") -> Path:
+    """``data/NAME_generator.weights.h5``; a CycleGAN also ships its second generator, ``part="generator_ba"``."""
+    return DATA_DIR / f"{name}_{part}.weights.h5"
 
 
 def record_path(name: str) -> Path:
@@ -70,25 +71,31 @@ def record(name: str) -> dict:
     return json.loads(path.read_text())
 
 
-def load_generator(name: str, generator=None):
+def load_generator(name: str, generator=None, part: str = "generator"):
     """The generator of recipe ``name`` with the shipped weights, after checking their SHA-256.
 
-    ``generator``: a model to load into (default: a fresh one from the recipe).
+    ``generator``: a model to load into (default: a fresh one from the recipe).  ``part="generator_ba"``
+    loads a CycleGAN's second generator (B -> A) into ``generator``.
     """
     info = record(name)
-    path = weights_path(name)
+    path = weights_path(name, part)
+    key = "sha256" if part == "generator" else f"sha256_{part}"
+    if key not in info:
+        raise PretrainedError(f"The {name!r} record has no {part!r} weights; train the model instead.")
     if not path.exists():
         raise PretrainedError(
             f"{path} is missing; get it back with `git checkout -- {path.relative_to(DATA_DIR.parent)}`."
         )
     found = sha256(path)
-    if found != info["sha256"]:
+    if found != info[key]:
         raise PretrainedError(
             f"{path.name} does not match its recorded SHA-256 "
-            f"(expected {info['sha256'][:12]}..., found {found[:12]}...): the file is damaged or was replaced. "
-            f"Restore it with git, or remake it with `{info['command']}`."
+            f"(expected {info[key][:12]}..., found {found[:12]}...): the file is damaged or was replaced. "
+            f"Restore it with git, or remake it with `{info['remade_by']}`."
         )
     if generator is None:
+        if part != "generator":
+            raise ValueError(f"give the model to load {part!r} into.")
         from .recipes import get_recipe
 
         generator = get_recipe(name).build(seed=0).generator

@@ -143,10 +143,11 @@ def pix2pix(seed: int = 0, setup: DeviceSetup | None = None, l1_weight: float = 
     return _classic_gan("pix2pix", players, seed, setup, convolutional=True, gan_class=Pix2Pix, l1_weight=l1_weight)
 
 
-def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float = 1.0) -> GAN:
+def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float = 10.0) -> GAN:
     """Lesson 10's SRGAN-style x4 upscaler: 7x7 -> 28x28 with pixel shuffle, against lesson 03's DCGAN
     discriminator; the content loss is measured in the digit classifier's 64 features (the offline stand-in
-    for VGG), plus pixel MSE and the adversarial loss."""
+    for VGG) with weight 10 (measured at 3,000 steps: 94.0 % of digits read correctly, against 92.9 % at weight 1
+    and 93.6 % at 30), plus pixel MSE and the adversarial loss."""
     import keras
 
     from .classifier import FEATURES, load_classifier
@@ -173,17 +174,19 @@ def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float
 
 
 def cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
-    """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two PatchGANs,
-    least-squares adversarial losses, cycle weight 10 and identity weight 5, Adam(2e-4, beta_1=0.5)."""
+    """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two discriminators
+    with 38x38 patches (the whole digit; measured at 1,500 steps with the 20x20 digit box: 79 % of translations read
+    correctly and FID 29, against 77 % and FID 40 with 18x18 patches and a 24x24 box), least-squares adversarial
+    losses, cycle weight 10 and identity weight 5, Adam(2e-4, beta_1=0.5)."""
     from .training import CycleGAN
-    from .translation import build_patchgan, build_unet
+    from .translation import WHOLE_DIGIT_LAYERS, build_patchgan, build_unet
 
     def players():
         return (
             build_unet(name="g_ab"),
             build_unet(name="g_ba"),
-            build_patchgan(name="d_a"),
-            build_patchgan(name="d_b"),
+            build_patchgan(name="d_a", layer_specs=WHOLE_DIGIT_LAYERS),
+            build_patchgan(name="d_b", layer_specs=WHOLE_DIGIT_LAYERS),
         )
 
     return _classic_gan("cyclegan", players, seed, setup, convolutional=True, gan_class=CycleGAN)

@@ -1,8 +1,8 @@
 """Lesson 10's image-to-image GANs: the data of the three tasks and the networks.
 
 - **pix2pix** (paired): a U-Net turns a digit's edge map into the digit; a PatchGAN judges (edges, digit) pairs.
-- **CycleGAN** (unpaired): between MNIST digits (domain A) and scikit-learn's 8x8 digits made blocky 28x28
-  images (domain B); two U-Nets, two PatchGANs.
+- **CycleGAN** (unpaired): between scikit-learn's 8x8 digits made blocky 28x28 images (domain A) and MNIST
+  digits (domain B); two U-Nets, two discriminators that each see the whole digit.
 - **SRGAN-style super-resolution**: 7x7 -> 28x28 (x4) with sub-pixel (pixel-shuffle) upsampling.
 
 Every image is ``(N, 28, 28, 1)`` (7x7 for the low-resolution inputs) float32 in [-1, 1].
@@ -43,13 +43,16 @@ def edge_map(images) -> np.ndarray:
 
 
 def blocky_digits(images_8x8) -> np.ndarray:
-    """scikit-learn's 8x8 digits ``(N, 8, 8, 1)`` as 28x28 images: each pixel a 3x3 block, 2 pixels of border
-    (the 24x24 digit sits where MNIST's 20x20 digits sit, roughly)."""
+    """scikit-learn's 8x8 digits ``(N, 8, 8, 1)`` as blocky 28x28 images: enlarged to 20x20 by nearest neighbour
+    (blocks of 2 or 3 pixels) and centred with 4 pixels of border -- the 20x20 box MNIST puts its digits in, so
+    the two domains differ in style (blocks, 16 grey levels, other writers), not in where the digit sits."""
+    import tensorflow as tf
+
     images = np.asarray(images_8x8, dtype=np.float32)
     if images.ndim != 4 or images.shape[1:] != (8, 8, 1):
         raise ValueError(f"expected scikit-learn digits of shape (N, 8, 8, 1), got {images.shape}.")
-    big = images.repeat(3, axis=1).repeat(3, axis=2)
-    return np.pad(big, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1.0)
+    big = tf.image.resize(images, (20, 20), method="nearest").numpy()
+    return np.pad(big, ((0, 0), (4, 4), (4, 4), (0, 0)), constant_values=-1.0)
 
 
 def downsample(images, factor: int = 4) -> np.ndarray:
@@ -138,7 +141,10 @@ def build_unet(input_shape=MNIST_SHAPE, base_filters: int = 32, name: str = "une
     return keras.Model(images, out, name=name)
 
 
-PATCHGAN_LAYERS = ((4, 2), (4, 2), (3, 1))  # (kernel, stride) of the PatchGAN's convolutions
+PATCHGAN_LAYERS = ((4, 2), (4, 2), (3, 1))  # (kernel, stride) of the PatchGAN's convolutions: 18x18 patches
+# CycleGAN's discriminators: one more stride-2 layer, a 4x4 grid of 38x38 patches, each the whole digit.  Between
+# the two digit datasets the difference is in the strokes' shapes, not only in local texture.
+WHOLE_DIGIT_LAYERS = ((4, 2), (4, 2), (4, 2), (3, 1))
 
 
 def receptive_field(layer_specs=PATCHGAN_LAYERS) -> int:
@@ -152,23 +158,31 @@ def receptive_field(layer_specs=PATCHGAN_LAYERS) -> int:
 
 
 def build_patchgan(
-    input_shape=MNIST_SHAPE, condition_channels: int = 0, base_filters: int = 32, name: str = "patchgan"
+    input_shape=MNIST_SHAPE,
+    condition_channels: int = 0,
+    base_filters: int = 32,
+    name: str = "patchgan",
+    layer_specs=PATCHGAN_LAYERS,
 ) -> keras.Model:
-    """A PatchGAN: one logit per overlapping patch (:func:`receptive_field` pixels wide, 18 here), a 7x7 grid
-    on a 28x28 image.  With ``condition_channels`` it judges pairs ``[condition, image]`` (pix2pix)."""
+    """A PatchGAN: one logit per overlapping patch (:func:`receptive_field` pixels wide, 18 by default), a 7x7
+    grid on a 28x28 image.  With ``condition_channels`` it judges pairs ``[condition, image]`` (pix2pix).
+    ``layer_specs``: the ``(kernel, stride)`` of each convolution, the last one making the logits."""
     shape = _check_image_shape(input_shape)
+    specs = tuple(tuple(spec) for spec in layer_specs)
+    if len(specs) < 2 or any(len(spec) != 2 or min(spec) < 1 for spec in specs):
+        raise ValueError(f"layer_specs must be >= 2 pairs (kernel, stride) of positive integers, got {layer_specs!r}.")
     image = keras.Input(shape, name="images")
     inputs, x = [image], image
     if condition_channels:
         condition = keras.Input(shape[:2] + (condition_channels,), name="condition")
         inputs = [condition, image]
         x = layers.Concatenate()([condition, image])
-    for i, (kernel, stride) in enumerate(PATCHGAN_LAYERS[:-1]):
+    for i, (kernel, stride) in enumerate(specs[:-1]):
         x = layers.Conv2D(base_filters * 2**i, kernel, strides=stride, padding="same", use_bias=i == 0)(x)
         if i:
             x = layers.GroupNormalization(groups=-1)(x)
         x = layers.LeakyReLU(0.2)(x)
-    kernel, stride = PATCHGAN_LAYERS[-1]
+    kernel, stride = specs[-1]
     logits = layers.Conv2D(1, kernel, strides=stride, padding="same", dtype="float32")(x)
     return keras.Model(inputs if condition_channels else image, logits, name=name)
 
@@ -270,3 +284,105 @@ def evaluate_outputs(images, labels) -> dict:
         "independent_accuracy": accuracy(independent_classifier(), images, labels),
         "fid": fid(features, reference_features()),
     }
+
+
+# -- measuring super-resolution ------------------------------------------------------------
+def psnr(images, targets) -> float:
+    """Peak signal-to-noise ratio in dB of ``images`` against ``targets`` (both in [-1, 1]; peak-to-peak 2),
+    from the mean squared error over all pixels: higher is closer, pixel by pixel."""
+    images, targets = _check_images(images), _check_images(targets, "targets")
+    if images.shape != targets.shape:
+        raise ValueError(f"images {images.shape} and targets {targets.shape} must have the same shape.")
+    mse = float(np.mean((images.astype(np.float64) - targets) ** 2))
+    return float("inf") if mse == 0 else 10.0 * np.log10(4.0 / mse)
+
+
+def sharpness(images) -> float:
+    """The mean Sobel gradient magnitude of images in [-1, 1]: how crisp the strokes' edges are.  A blurred
+    digit has small gradients spread wide; real MNIST digits have large ones on a thin rim."""
+    from scipy import ndimage
+
+    unit = (_check_images(images)[..., 0].astype(np.float64) + 1.0) / 2.0
+    return float(np.mean(np.hypot(ndimage.sobel(unit, axis=2), ndimage.sobel(unit, axis=1))))
+
+
+def train_without_adversary(task: TranslationTask, steps: int, batch_size: int = 32, seed: int = 0):
+    """The task's generator trained on its pixel loss alone, no discriminator: for ``pix2pix`` the U-Net on
+    L1 (pix2pix's lambda -> infinity), for ``srgan`` the upscaler on the pixel MSE (the "L2 network" of the
+    super-resolution trade-off).  Returns the trained generator."""
+    import tensorflow as tf
+
+    _check_positive_int("steps", steps)
+    _check_positive_int("batch_size", batch_size)
+    if task.name not in ("pix2pix", "srgan"):
+        raise ValueError(f"only the paired tasks (pix2pix, srgan) have a pixel loss, got {task.name!r}.")
+    keras.utils.set_random_seed(seed)
+    generator = build_unet() if task.name == "pix2pix" else build_sr_generator(filters=32)
+    loss = "mae" if task.name == "pix2pix" else "mse"
+    generator.compile(optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), loss=loss)
+    pairs = tf.data.Dataset.from_tensor_slices((task.train_inputs, task.train_images))
+    batches = pairs.shuffle(len(task.train_images), seed=seed).repeat().batch(batch_size, drop_remainder=True)
+    generator.fit(batches, steps_per_epoch=steps, epochs=1, shuffle=False, verbose=0)
+    return generator
+
+
+def score_table(rows: dict[str, dict]) -> str:
+    """Lesson 10's table: for each named set of outputs (:func:`evaluate_outputs`), the share read as the
+    true digit by both classifiers and the FID; PSNR and sharpness where a row has them."""
+    extra = [key for key in ("psnr", "sharpness") if any(key in s for s in rows.values())]
+    header = f"{'':30s} {'course clf':>10s} {'independent':>11s} {'FID':>6s}" + "".join(f" {k:>9s}" for k in extra)
+    lines = [header]
+    for name, s in rows.items():
+        line = f"{name:30s} {s['accuracy']:10.1%} {s['independent_accuracy']:11.1%} {s['fid']:6.1f}"
+        line += "".join(f" {s[k]:9.2f}" if k in s else " " * 10 for k in extra)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, seed: int = 0, callbacks=(), task=None):
+    """Lesson 10's model ``name`` (``pix2pix``, ``srgan`` or ``cyclegan``), ready to translate.
+
+    ``train=True``: trained here at its budget (:func:`gan_lessons.config.budget`, small in fast mode), resuming
+    from ``checkpoint`` (a folder) if it holds one.  Otherwise the recipe's model with the shipped generator
+    weights from ``data/`` (both generators of the CycleGAN), checked by SHA-256."""
+    from . import pretrained
+    from .config import budget
+    from .recipes import get_recipe
+    from .training import train as train_gan
+
+    if name not in TASKS:
+        raise ValueError(f"Unknown translation model {name!r}; choose one of {', '.join(TASKS)}.")
+    gan = get_recipe(name).build(seed, setup)
+    if not train:
+        pretrained.load_generator(name, gan.generator)
+        if name == "cyclegan":
+            pretrained.load_generator(name, gan.generator_ba, part="generator_ba")
+        return gan
+    task = task or load_task(name, seed=seed)
+    plan = budget(name)
+    train_gan(
+        gan,
+        task.train_images,
+        labels=task.train_inputs,
+        steps=plan.steps,
+        batch_size=plan.batch_size,
+        steps_per_epoch=plan.steps_per_epoch,
+        seed=seed,
+        checkpoint=checkpoint,
+        callbacks=callbacks,
+        verbose=2,
+    )
+    return gan
+
+
+def round_trip_errors(cyclegan, images_a, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Per image, the mean |a - F(G(a) + n)| of a CycleGAN's round trip A -> B -> A, with Gaussian noise
+    ``n`` of std ``noise`` added to the translations first (0: the plain cycle error).  If a small noise
+    ruins the way back, F reads something G hid in faint pixel patterns, not the visible digit."""
+    if not isinstance(noise, int | float) or isinstance(noise, bool) or not noise >= 0:
+        raise ValueError(f"noise must be a standard deviation >= 0, got {noise!r}.")
+    images_a = _check_images(images_a, "images_a")
+    there = cyclegan.translate(images_a, "ab")
+    there = there + np.random.default_rng(seed).normal(0.0, noise, there.shape).astype(np.float32)
+    back = cyclegan.translate(np.clip(there, -1.0, 1.0), "ba")
+    return np.mean(np.abs(back - images_a), axis=(1, 2, 3))

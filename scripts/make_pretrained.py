@@ -60,11 +60,20 @@ def main() -> int:
     else:
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
         scores = metrics.evaluate(shipped.predict(noise, verbose=0))
+    extra = {}
+    if args.name == "cyclegan":  # the second generator (B -> A) ships too, for the round trips of lesson 10
+        from gan_lessons.cli import GENERATOR_BA_NAME
+
+        ba = get_recipe(args.name).build(seed=0).generator_ba
+        ba.load_weights(out / GENERATOR_BA_NAME)
+        target_ba = pretrained.save_float16(ba, pretrained.weights_path(args.name, "generator_ba"))
+        extra = {"sha256_generator_ba": pretrained.sha256(target_ba), "bytes_generator_ba": target_ba.stat().st_size}
     record = {
         "command": run["command"],
         "remade_by": f"python scripts/make_pretrained.py {args.name}",
         "sha256": pretrained.sha256(target),
         "bytes": target.stat().st_size,
+        **extra,
         "stored_as": "float16",
         "steps": run["steps"],
         "batch_size": run["batch_size"],

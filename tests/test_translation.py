@@ -25,6 +25,11 @@ def test_unet_and_patchgan_shapes_and_the_patch_grid():
     assert translation.receptive_field() == 18
     assert translation.receptive_field([(3, 1), (3, 1)]) == 5
     assert translation.receptive_field([(4, 2), (4, 2), (4, 2)]) == 22
+    wide = translation.build_patchgan(layer_specs=((4, 2), (4, 2), (4, 2), (3, 1)))
+    assert wide.output_shape == (None, 4, 4, 1)  # 4x4 patches, each 38 pixels wide: the whole digit and more
+    assert translation.receptive_field(((4, 2), (4, 2), (4, 2), (3, 1))) == 38
+    with pytest.raises(ValueError, match="layer_specs"):
+        translation.build_patchgan(layer_specs=((4, 0), (3, 1)))
 
 
 def test_pixel_shuffle_inverts_space_to_depth():
@@ -45,7 +50,8 @@ def test_task_data():
     np.testing.assert_allclose(low.mean(), images.mean(), atol=1e-6)  # average pooling keeps the mean
     assert translation.bicubic(low).shape == (8, 28, 28, 1)
     blocky = translation.blocky_digits(np.zeros((3, 8, 8, 1), np.float32))
-    assert blocky.shape == (3, 28, 28, 1) and blocky[0, 0, 0, 0] == -1.0 and blocky[0, 2, 2, 0] == 0.0
+    assert blocky.shape == (3, 28, 28, 1) and blocky[0, 3, 3, 0] == -1.0 and blocky[0, 4, 4, 0] == 0.0  # MNIST's box
+    assert np.all(blocky[0, 4:24, 4:24] == 0.0) and np.all(blocky[0, 24:] == -1.0)
 
 
 def _pix2pix(**kwargs):
@@ -134,6 +140,7 @@ def test_cli_writes_held_out_outputs_with_their_digits(model, tmp_path):
     task = translation.load_task(model)
     np.testing.assert_array_equal(labels, task.test_labels[:40])  # the true digit of each held-out input
     assert json.loads((out / "run.json").read_text())["model"] == model
+    assert (out / "generator_ba.weights.h5").exists() == (model == "cyclegan")  # the round trip's way back
     assert cli.main(argv[:4] + ["--steps", "3", "--samples", "40", "--checkpoint-every", "1"]) == 0  # resumes
 
 
@@ -150,3 +157,61 @@ def test_the_tasks_hold_out_their_test_inputs():
     assert sum(a.tobytes() in train_set for a in cyc.test_inputs) < 5  # (a few 8x8 digits are exact duplicates)
     with pytest.raises(ValueError, match="Unknown translation task"):
         translation.load_task("horse2zebra")
+
+
+def test_psnr_and_sharpness():
+    real = translation.load_task("srgan").test_targets[:100]
+    assert translation.psnr(real, real) == float("inf")
+    noisy = real + np.random.default_rng(0).normal(0, 0.1, real.shape).astype("float32")
+    assert translation.psnr(noisy, real) == pytest.approx(10 * np.log10(4 / 0.01), abs=0.2)  # MSE 0.01, peak-to-peak 2
+    blurred = translation.bicubic(translation.downsample(real))
+    assert translation.sharpness(blurred) < 0.8 * translation.sharpness(real)  # a blur has weaker edges
+    assert translation.sharpness(-np.ones((2, 28, 28, 1))) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        translation.psnr(real[:5], real[:6])
+
+
+@pytest.mark.parametrize("name", ["pix2pix", "srgan"])
+def test_the_networks_without_adversary_learn_their_pixel_loss(name):
+    task = translation.load_task(name)
+    keras.utils.set_random_seed(0)
+    untrained = translation.build_unet() if name == "pix2pix" else translation.build_sr_generator(filters=32)
+    trained = translation.train_without_adversary(task, steps=40, batch_size=16)
+    before = translation.psnr(untrained.predict(task.test_inputs[:100], verbose=0), task.test_targets[:100])
+    after = translation.psnr(trained.predict(task.test_inputs[:100], verbose=0), task.test_targets[:100])
+    assert after > before + 3  # dB
+    with pytest.raises(ValueError, match="paired tasks"):
+        translation.train_without_adversary(translation.load_task("cyclegan"), steps=1)
+
+
+def test_round_trip_errors():
+    gan = _cycle()
+    identity = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Identity()])
+    gan.generator, gan.generator_ba = identity, identity
+    images = _digits(6)
+    np.testing.assert_array_equal(translation.round_trip_errors(gan, images), np.zeros(6))
+    noisy = translation.round_trip_errors(gan, images, noise=0.1)
+    assert noisy.shape == (6,) and np.all((noisy > 0.03) & (noisy < 0.1))  # |N(0, .1)| averages .08, less where clipped
+    with pytest.raises(ValueError, match="noise"):
+        translation.round_trip_errors(gan, images, noise=-1)
+
+
+def test_trained_model_ships_both_cyclegan_generators_and_trains_at_its_budget(tmp_path):
+    from gan_lessons import config, pretrained
+
+    gan = translation.trained_model("cyclegan")
+    record = pretrained.record("cyclegan")
+    assert record["sha256_generator_ba"] == pretrained.sha256(pretrained.weights_path("cyclegan", "generator_ba"))
+    from gan_lessons.recipes import get_recipe
+
+    untrained = get_recipe("cyclegan").build(seed=0)
+    for loaded, initial in ((gan.generator, untrained.generator), (gan.generator_ba, untrained.generator_ba)):
+        pairs = zip(loaded.get_weights(), initial.get_weights(), strict=True)
+        assert any(np.abs(a - b).max() > 0.01 for a, b in pairs)  # shipped weights, not the initial ones
+    fresh = translation.trained_model("cyclegan", seed=1, train=True, checkpoint=tmp_path / "ckpt")
+    assert fresh.step == config.budget("cyclegan").steps  # fast mode's budget, resumable from the folder
+    assert (tmp_path / "ckpt").exists()
+    with pytest.raises(pretrained.PretrainedError, match="no 'generator_ab' weights"):
+        pretrained.load_generator("cyclegan", gan.generator, part="generator_ab")
+    with pytest.raises(ValueError, match="Unknown translation model"):
+        translation.trained_model("horse2zebra")
