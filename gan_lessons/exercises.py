@@ -341,18 +341,6 @@ def _call(name: str, fn, call_text: str, *args):
         return None, _result(name, WRONG, f"{call_text} raised {exc!r}.")
 
 
-def _call_for_number(name: str, fn, call_text: str, what: str, *args):
-    """Like :func:`_call`, for a function that must return one number (``what`` says which): ``(float, None)``
-    or ``(None, the result to return)``."""
-    value, early = _call(name, fn, call_text, *args)
-    if early is not None:
-        return None, early
-    try:
-        return float(np.asarray(value)), None
-    except (TypeError, ValueError):
-        return None, _result(name, WRONG, f"return {what}, got {value!r}.")
-
-
 def check_kde_density(fn: Callable | None) -> CheckResult:
     """Lesson 07, exercise 1: ``my_kde_density(x, points, bandwidth)``, a 1-D Gaussian KDE at ``x``."""
     from scipy.stats import norm
@@ -643,14 +631,13 @@ def check_gradient_penalty(fn: Callable | None) -> CheckResult:
     name = "gradient penalty"
     if _not_attempted(fn):
         return _result(name, NOT_ATTEMPTED, "write my_gradient_penalty(critic, real, fake, weights).")
-    call = "my_gradient_penalty(critic, real, fake, weights)"
-    value, early = _call_for_number(name, fn, call, "one number (the mean penalty)", *_penalty_case())
+    value, early = _call(name, fn, "my_gradient_penalty(critic, real, fake, weights)", *_penalty_case())
     if early is not None:
         return early
     return _check_number(
         name,
         value,
-        "",
+        "my_gradient_penalty returned nothing: return the mean penalty.",
         0.78125,
         "correct: the two-sided penalty (||∇f(x̂)|| - 1)², per sample at its interpolate, averaged.",
         mistakes=[
@@ -739,13 +726,13 @@ def check_cycle_loss(fn: Callable | None) -> CheckResult:
     def f(x):
         return x / 2 + 0.1
 
-    value, early = _call_for_number(name, fn, "my_cycle_loss(a, b, g, f)", "one number", a, b, g, f)
+    value, early = _call(name, fn, "my_cycle_loss(a, b, g, f)", a, b, g, f)
     if early is not None:
         return early
     return _check_number(
         name,
         value,
-        "",
+        "my_cycle_loss returned nothing: return the loss.",
         0.45,
         "correct: both cycles, A -> B -> A and B -> A -> B, each an L1 distance averaged over pixels.",
         mistakes=[

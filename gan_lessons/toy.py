@@ -324,6 +324,6 @@ def lab_record() -> dict:
     if not LAB_RECORD.exists():
         raise FileNotFoundError(
             f"{LAB_RECORD} is missing: `git checkout -- data/toy_lab.json`, or remake it with "
-            "`python scripts/make_toy_table.py` (about 50 minutes)."
+            "`python scripts/make_toy_table.py` (about 45 minutes)."
         )
     return json.loads(LAB_RECORD.read_text())

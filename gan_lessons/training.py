@@ -558,16 +558,19 @@ class WassersteinGAN(GAN):
 
 
 class ImageToImageGAN(GAN):
-    """A GAN whose generator turns an *input image* into an output image (pix2pix, super-resolution).
+    """A GAN whose generator turns an *input image* into an output image (pix2pix, super-resolution; CycleGAN
+    keeps the inputs and the bookkeeping and replaces the step).
 
     Trained on pairs: ``train(gan, targets, labels=inputs, ...)`` (the inputs ride in the labels' slot, so the
     pairs stay together in every batch).  One step updates D on (real, fake) and G on the adversarial loss plus
     :meth:`reconstruction_loss`; subclasses change only that and :meth:`score`.  Taught in ``10_image_translation``.
     """
 
+    reconstruction_name = "reconstruction"  # the history key of the non-adversarial loss
+
     def __init__(self, generator, discriminator, **kwargs):
         super().__init__(generator, discriminator, **kwargs)
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.reconstruction_tracker = keras.metrics.Mean(name=self.reconstruction_name)
 
     @staticmethod
     def _noise_shape(generator) -> tuple:
@@ -680,13 +683,15 @@ class SuperResolutionGAN(ImageToImageGAN):
         return self.content_weight * content + self.pixel_weight * ops.mean(ops.square(targets - fake))
 
 
-class CycleGAN(GAN):
+class CycleGAN(ImageToImageGAN):
     """CycleGAN (Zhu et al. 2017) between domains A and B, never paired: ``g_ab`` and ``g_ba`` translate,
     ``d_a`` and ``d_b`` judge each domain (least-squares losses), and the generators also pay
     ``cycle_weight`` x |a - g_ba(g_ab(a))| (and the same for b) plus ``identity_weight`` x |b - g_ab(b)| (and
     a). ``generator`` is ``g_ab`` and ``discriminator`` is ``d_b``; one optimizer per role updates both
     networks of that role.  Train with ``train(gan, images_a, labels=images_b, ...)`` (B drawn independently
     of A: shuffle it).  Taught in ``10_image_translation``."""
+
+    reconstruction_name = "cycle"  # the history key of the cycle loss
 
     def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight: float = 10.0, identity_weight: float = 5.0, **kwargs):
         for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
@@ -700,14 +705,6 @@ class CycleGAN(GAN):
             raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {d_a.input_shape[1:]}.")
         self.generator_ba, self.discriminator_a = g_ba, d_a
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
-        self.cycle_tracker = keras.metrics.Mean(name="cycle")
-
-    @staticmethod
-    def _noise_shape(generator) -> tuple:
-        return tuple(generator.input_shape)
-
-    _checked_noise = ImageToImageGAN._checked_noise
-    _apply_both = ImageToImageGAN._apply_both
 
     @property
     def generator_variables(self) -> list:
@@ -716,10 +713,6 @@ class CycleGAN(GAN):
     @property
     def discriminator_variables(self) -> list:
         return self.discriminator.trainable_variables + self.discriminator_a.trainable_variables
-
-    @property
-    def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker, self.cycle_tracker]
 
     def translate(self, images, direction: str = "ab", batch_size: int = 500) -> np.ndarray:
         """Translate images A -> B (``"ab"``) or B -> A (``"ba"``)."""
@@ -762,7 +755,7 @@ class CycleGAN(GAN):
             g_scaled = self.g_optimizer.scale_loss(g_loss * share)
             d_scaled = self.d_optimizer.scale_loss(d_loss * share)
         self._apply_both(d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss)
-        self.cycle_tracker.update_state(cycle)
+        self.reconstruction_tracker.update_state(cycle)
         return {m.name: m.result() for m in self.metrics}
 
 

@@ -28,15 +28,17 @@ def _check_images(images, name: str = "images", size: int = 28) -> np.ndarray:
     return images
 
 
-def edge_map(images) -> np.ndarray:
-    """The pix2pix inputs: the Sobel gradient magnitude of each digit, scaled to [-1, 1] (the outline only)."""
+def _sobel_magnitude(unit: np.ndarray, mode: str = "reflect") -> np.ndarray:
+    """The Sobel gradient magnitude of images ``(N, H, W)`` in [0, 1] (``mode``: how the border is padded)."""
     from scipy import ndimage
 
+    return np.hypot(ndimage.sobel(unit, axis=2, mode=mode), ndimage.sobel(unit, axis=1, mode=mode))
+
+
+def edge_map(images) -> np.ndarray:
+    """The pix2pix inputs: the Sobel gradient magnitude of each digit, scaled to [-1, 1] (the outline only)."""
     images = _check_images(images)
-    unit = (images[..., 0] + 1.0) / 2.0
-    gx = ndimage.sobel(unit, axis=2, mode="constant")
-    gy = ndimage.sobel(unit, axis=1, mode="constant")
-    magnitude = np.hypot(gx, gy)
+    magnitude = _sobel_magnitude((images[..., 0] + 1.0) / 2.0, mode="constant")
     magnitude /= np.maximum(magnitude.max(axis=(1, 2), keepdims=True), 1e-6)
     # The outline of a stroke: edges where the stroke is thin get both sides, the stroke's inside is dark.
     return (magnitude * 2.0 - 1.0)[..., None].astype(np.float32)
@@ -267,6 +269,12 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
     )
 
 
+def do_nothing(task: TranslationTask) -> np.ndarray:
+    """The baseline every model of the task must beat, on its held-out inputs: the inputs themselves (edge
+    maps, blocky digits), or for super-resolution their bicubic upsampling to 28x28."""
+    return bicubic(task.test_inputs) if task.name == "srgan" else task.test_inputs
+
+
 def evaluate_outputs(images, labels) -> dict:
     """How well outputs keep their digit: the share read as the true digit by the shipped classifier and by
     :func:`gan_lessons.classifier.independent_classifier`, and the classifier-feature FID against lesson 08's
@@ -300,10 +308,7 @@ def psnr(images, targets) -> float:
 def sharpness(images) -> float:
     """The mean Sobel gradient magnitude of images in [-1, 1]: how crisp the strokes' edges are.  A blurred
     digit has small gradients spread wide; real MNIST digits have large ones on a thin rim."""
-    from scipy import ndimage
-
-    unit = (_check_images(images)[..., 0].astype(np.float64) + 1.0) / 2.0
-    return float(np.mean(np.hypot(ndimage.sobel(unit, axis=2), ndimage.sobel(unit, axis=1))))
+    return float(np.mean(_sobel_magnitude((_check_images(images)[..., 0].astype(np.float64) + 1.0) / 2.0)))
 
 
 def train_without_adversary(task: TranslationTask, steps: int, batch_size: int = 32, seed: int = 0):
@@ -355,7 +360,7 @@ def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, s
     gan = get_recipe(name).build(seed, setup)
     if not train:
         pretrained.load_generator(name, gan.generator)
-        if name == "cyclegan":
+        if hasattr(gan, "generator_ba"):  # a CycleGAN: its way back ships too
             pretrained.load_generator(name, gan.generator_ba, part="generator_ba")
         return gan
     task = task or load_task(name, seed=seed)

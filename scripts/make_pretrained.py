@@ -51,8 +51,7 @@ def main() -> int:
 
         task = translation.load_task(args.name)
         scores = translation.evaluate_outputs(shipped.predict(task.test_inputs, verbose=0), task.test_labels)
-        baseline = translation.bicubic(task.test_inputs) if args.name == "srgan" else task.test_inputs
-        scores["baseline"] = translation.evaluate_outputs(baseline, task.test_labels)
+        scores["baseline"] = translation.evaluate_outputs(translation.do_nothing(task), task.test_labels)
     elif recipe.conditional:  # the digits 0-9 in turn, as `train` wrote samples.npz
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[0][-1])).astype("float32")
         requested = np.arange(1000) % 10
@@ -61,10 +60,10 @@ def main() -> int:
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
         scores = metrics.evaluate(shipped.predict(noise, verbose=0))
     extra = {}
-    if args.name == "cyclegan":  # the second generator (B -> A) ships too, for the round trips of lesson 10
+    ba = getattr(recipe.build(seed=0), "generator_ba", None)
+    if ba is not None:  # a CycleGAN's second generator (B -> A) ships too, for the round trips of lesson 10
         from gan_lessons.cli import GENERATOR_BA_NAME
 
-        ba = get_recipe(args.name).build(seed=0).generator_ba
         ba.load_weights(out / GENERATOR_BA_NAME)
         target_ba = pretrained.save_float16(ba, pretrained.weights_path(args.name, "generator_ba"))
         extra = {"sha256_generator_ba": pretrained.sha256(target_ba), "bytes_generator_ba": target_ba.stat().st_size}
