@@ -280,7 +280,8 @@ def train_critic_1d(
     """Train a critic alone between two fixed 1-D sample sets: maximise ``E f(real) - E f(fake)`` with a
     gradient penalty (WGAN-GP: Adam 1e-3, β = (0.5, 0.9)) or weight clipping (WGAN: RMSprop 5e-5 ... here
     5e-3, it trains alone).  By Kantorovich-Rubinstein duality the best 1-Lipschitz ``f`` reaches
-    exactly W1.  Returns ``(critic, estimate on all the samples)``."""
+    exactly W1.  With ``gp_weight=0`` and no ``clip_value`` the critic is unconstrained and its estimate grows without
+    bound (lesson 09's drifting critic).  Returns ``(critic, estimate on all the samples)``."""
     import keras
     import tensorflow as tf
 
@@ -288,8 +289,8 @@ def train_critic_1d(
 
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}.")
-    if (clip_value is None) == (gp_weight == 0):
-        raise ValueError("Give either gp_weight > 0 (WGAN-GP) or clip_value (WGAN), not both or neither.")
+    if clip_value is not None and gp_weight != 0:
+        raise ValueError("Give either gp_weight > 0 (WGAN-GP) or clip_value (WGAN, with gp_weight=0), not both.")
     keras.utils.set_random_seed(seed)
     critic = keras.Sequential(
         [keras.Input((1,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(64, activation="relu")]

@@ -701,8 +701,8 @@ class CycleGAN(ImageToImageGAN):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(net).__name__}.")
         super().__init__(g_ab, d_b, **kwargs)
-        if tuple(g_ba.output_shape[1:]) != tuple(d_a.input_shape[1:]):
-            raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {d_a.input_shape[1:]}.")
+        if tuple(g_ba.output_shape[1:]) != tuple(self._image_shape(d_a)[1:]):
+            raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {self._image_shape(d_a)[1:]}.")
         self.generator_ba, self.discriminator_a = g_ba, d_a
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
 
