@@ -52,6 +52,33 @@ class _IgnoresStyle(solutions.FixedStyleBlock):
 
 CASES = [
     # check, reference, wrong answers
+    # lesson 01
+    (exercises.check_optimal_discriminator, solutions.D_STAR, [[2 / 7, 1 / 2, 5 / 7], [0.5, 0.5], "abc"]),
+    (
+        exercises.check_value_at_optimum,
+        solutions.VALUE_AT_OPTIMUM,
+        [solutions.VALUE_AT_OPTIMUM / np.log(2), -2 * np.log(2), "x"],
+    ),
+    (exercises.check_gradient_ratio, solutions.GRADIENT_RATIO, [1 / 19, 0.95, "19x"]),
+    # lesson 08
+    (exercises.check_fid_1d, solutions.FID_1D, [9.0, 11, "ten"]),
+    (exercises.check_precision_toy, solutions.PRECISION_TOY, [1.0, 0.0, "half"]),
+    (exercises.check_copy_detector, solutions.COPY_METRIC, ["fid", "precision", "accuracy"]),
+    # lesson 09's drills: each check also rejects the drill's own flawed snippet (test_drills.py)
+    (exercises.check_keras3_trainers, solutions.make_trainers, [lambda g, d: (lambda r, f: 0.0, lambda z: 0.0)]),
+    (exercises.check_weight_clipping, solutions.critic_update, [lambda c, o, r, f, clip: 0.0]),
+    (exercises.check_digit_image, solutions.digit_image, [lambda g, i: g[i], lambda g, i: g[0, :, :, 0]]),
+    (exercises.check_loss_report, solutions.report, [lambda h: f"d_loss {h['d_loss'][0]:.4f}"]),
+    (
+        exercises.check_interpolation_weights,
+        solutions.interpolation_weights,
+        [lambda n, seed=0: np.full((n, 1, 1, 1), 0.5), lambda n, seed=0: np.random.default_rng(seed).uniform(size=n)],
+    ),
+    (
+        exercises.check_gan_losses,
+        solutions.gan_losses,
+        [lambda r, f: (ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)), ops.mean(ops.softplus(f)))],
+    ),
     (
         exercises.check_generator_loss,
         solutions.generator_loss,
@@ -142,6 +169,11 @@ def test_check_accepts_reference_and_rejects_wrong_answers(check, reference, wro
         result = check(answer)
         assert result.status == exercises.WRONG, answer
         assert result.message
+
+
+def test_every_check_of_every_lesson_is_tested_here():
+    checks = {name for name in dir(exercises) if name.startswith("check_")}
+    assert checks == {check.__name__ for check, _, _ in CASES}
 
 
 @pytest.mark.parametrize("check", [c for c, _, _ in CASES])

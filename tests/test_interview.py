@@ -1,0 +1,223 @@
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gan_lessons import drills, exercises, interview, solutions
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+# The topics issue 11 asks the bank to cover.
+REQUIRED_TOPICS = set(interview.TOPICS)
+
+
+def test_bank_sizes():
+    bank = interview.load_bank()
+    assert len(bank.questions) >= 50
+    assert len(bank.mcqs) >= 20
+    assert len(bank.scenarios) >= 5
+    assert len(drills.DRILLS) >= 8
+
+
+def test_every_question_has_an_answer_and_a_lesson_that_exists():
+    for q in interview.questions():
+        assert q.question.strip().endswith(("?", ".")), q.id
+        assert len(q.answer.split()) >= 25, q.id  # a real answer, not a stub
+        assert (NOTEBOOKS / f"{q.lesson}.ipynb").exists(), q.id
+
+
+def test_every_topic_is_covered():
+    assert {q.topic for q in interview.questions()} == REQUIRED_TOPICS
+    assert len({q.topic for q in interview.mcqs()}) >= 10
+
+
+def test_every_mcq_has_exactly_one_correct_option_and_an_explanation():
+    for q in interview.mcqs():
+        assert 3 <= len(q.options) <= 5, q.id
+        assert len(set(q.options)) == len(q.options), q.id
+        assert [letter == q.answer for letter in interview.LETTERS[: len(q.options)]].count(True) == 1, q.id
+        assert len(q.explanation.split()) >= 10, q.id
+        assert (NOTEBOOKS / f"{q.lesson}.ipynb").exists(), q.id
+
+
+def test_answer_letters_are_spread():
+    # A quiz whose answer is always "b" teaches the letter, not the subject.
+    letters = [q.answer for q in interview.mcqs()]
+    assert max(letters.count(x) for x in set(letters)) < 0.75 * len(letters)
+
+
+def test_filters():
+    wgan = interview.questions(topic="wgan")
+    assert wgan and all(q.topic == "wgan" for q in wgan)
+    assert all(q.lesson == "05_wgan_gp" for q in interview.questions(lesson="05_wgan_gp"))
+    assert all(q.topic == "stylegan" for q in interview.mcqs("stylegan"))
+    with pytest.raises(ValueError, match="Unknown topic 'gans'; choose one of basics"):
+        interview.questions(topic="gans")
+    with pytest.raises(ValueError, match="Unknown lesson"):
+        interview.questions(lesson="99_magic")
+
+
+def test_grade_right_wrong_and_unanswered():
+    right = interview.grade("mcq-optimal-d", "b")
+    assert right.correct and str(right).startswith("✅")
+    wrong = interview.grade("mcq-optimal-d", "(C) ")
+    assert not wrong.correct and "you chose (c), the answer is (b)" in str(wrong)
+    assert interview.grade("mcq-optimal-d", ...).chosen is None
+    assert "(b)" not in str(interview.grade("mcq-optimal-d", None))  # an unanswered question keeps its secret
+    with pytest.raises(ValueError, match="one of the letters a, b, c, d"):
+        interview.grade("mcq-optimal-d", "e")
+    with pytest.raises(ValueError, match="No multiple-choice question 'nope'"):
+        interview.grade("nope", "a")
+
+
+def test_grade_all_scores():
+    key = {q.id: q.answer for q in interview.mcqs()}
+    assert interview.grade_all(key).correct == len(key)
+    wrong = {i: ("a" if a != "a" else "b") for i, a in key.items()}
+    assert interview.grade_all(wrong).correct == 0
+    assert "Score: 0 / 2 (1 answered)." in str(interview.grade_all({"mcq-jsd": "a", "mcq-cycle": None}))
+
+
+def test_text_quiz_without_widgets(capsys):
+    key = {q.id: q.answer for q in interview.mcqs()}
+    asked = iter(key[q.id] for q in interview.pick("wgan"))
+    score = interview.text_quiz("wgan", ask=lambda prompt: next(asked))
+    assert score.correct == len(interview.mcqs("wgan")) > 0
+    out = capsys.readouterr().out
+    assert "a) " in out and f"Score: {score.correct} / {score.correct}." in out
+    skipped = interview.text_quiz("wgan", n=2, seed=1, ask=lambda prompt: "")
+    assert skipped.correct == 0 and all(g.chosen is None for g in skipped.grades)
+    typo = interview.text_quiz("wgan", n=1, ask=lambda prompt: "z")
+    assert typo.grades[0].chosen is None
+
+
+def test_widget_quiz_grades_a_click():
+    box = interview.quiz(topic="theory", n=2)
+    first = box.children[0]
+    choice, button = first.children[1].children
+    feedback = first.children[2]
+    button.click()
+    assert feedback.value == "Choose a letter first."
+    q = interview.mcqs("theory")[0]
+    choice.value = q.answer
+    button.click()
+    assert feedback.value.startswith("✅")
+    choice.value = next(x for x in choice.options if x != q.answer)
+    button.click()
+    assert feedback.value.startswith("❌")
+
+
+def test_quiz_falls_back_to_text_without_ipywidgets(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    assert interview.quiz("wgan", n=1) is None
+    assert "interview.grade('<id>', '<letter>')" in capsys.readouterr().out
+
+
+def test_pick_is_reproducible():
+    assert [q.id for q in interview.pick(n=5, seed=3)] == [q.id for q in interview.pick(n=5, seed=3)]
+    assert len(interview.pick(n=5)) == 5
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        interview.pick(n=0)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '[[mcq]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\noptions=["a","b"]\nanswer="c"\n'
+            'explanation="e"\n',
+            "one correct letter",
+        ),
+        ('[[question]]\nid="x"\ntopic="gans"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n', "unknown topic"),
+        ('[[question]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n' * 2, "repeats ids"),
+        ("[[question]\n", "not valid TOML"),
+    ],
+)
+def test_a_broken_bank_fails_clearly(tmp_path, text, message):
+    path = tmp_path / "bank.toml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        interview.load_bank(path)
+
+
+def test_scenarios_reproducers_exist():
+    names = [s.reproduce for s in interview.scenarios() if s.reproduce]
+    assert len(names) >= 4
+    assert all(callable(getattr(interview, name)) for name in names)
+
+
+def test_reproduce_checkerboard():
+    out = interview.reproduce_checkerboard()
+    assert np.ptp(out["kernel 4"]) == 0
+    assert set(np.unique(out["kernel 3"])) == {1.0, 2.0, 4.0}
+
+
+def test_reproduce_d_wins():
+    out = interview.reproduce_d_wins()
+    stuck, moving = out["minimax"], out["non_saturating"]
+    assert stuck["d_loss"] < 0.05 and stuck["d_of_fake"] < 0.01 and stuck["gradient"] < 0.01
+    assert stuck["sample_mean"] < 2.0 < 3.0 < moving["sample_mean"]
+
+
+def test_reproduce_unconstrained_critic():
+    out = interview.reproduce_unconstrained_critic(checkpoints=(300, 600))
+    assert out["gradient penalty"][-1] == pytest.approx(2.0, abs=0.4)
+    assert out["no constraint"][-1] > out["no constraint"][0] > 10 * out["gradient penalty"][-1]
+
+
+def test_reproduce_divergence():
+    assert interview.reproduce_divergence().startswith("Training diverged at step")
+
+
+REFERENCE_FIXES = {
+    "keras3-freeze": solutions.make_trainers,
+    "clip-gradients": solutions.critic_update,
+    "sigmoid-critic": solutions.critic_without_sigmoid,
+    "batch-norm-critic": solutions.fixed_critic,
+    "zero-parameter-block": solutions.FixedStyleBlock,
+    "empty-slice": solutions.digit_image,
+    "rmse-loss": solutions.generator_loss,
+    "format-a-list": solutions.report,
+    "gradient-ascent": solutions.generator_loss,
+    "normal-interpolation": solutions.interpolation_weights,
+    "swapped-labels": solutions.gan_losses,
+}
+
+
+def test_every_drill_has_a_reference_fix():
+    assert set(REFERENCE_FIXES) == {d.id for d in drills.DRILLS}
+
+
+@pytest.mark.parametrize("drill_id", list(REFERENCE_FIXES))
+def test_drill_rejects_its_snippet_and_accepts_the_fix(drill_id):
+    flawed = drills.buggy(drill_id)
+    result = drills.check(drill_id, flawed)
+    assert result.status == exercises.WRONG and result.message
+    assert drills.check(drill_id, REFERENCE_FIXES[drill_id]).status == exercises.CORRECT
+    assert drills.check(drill_id, ...).status == exercises.NOT_ATTEMPTED
+    assert drills.drill(drill_id).snippet.strip() in drills.drill(drill_id).markdown()
+
+
+def test_negated_generator_loss_gets_its_own_hint():
+    result = drills.check("gradient-ascent", drills.buggy("gradient-ascent"))
+    assert "pushes D(G(z)) down" in result.message
+
+
+def test_unknown_drill():
+    with pytest.raises(ValueError, match="No drill 'x'; choose one of keras3-freeze"):
+        drills.drill("x")
+
+
+def test_questions_by_id():
+    assert [q.id for q in interview.questions(ids=["fid", "what-is-a-gan"])] == ["what-is-a-gan", "fid"]
+    with pytest.raises(ValueError, match=r"No questions with ids \['nope'\]"):
+        interview.questions(ids=["nope"])
+
+
+def test_the_bank_ships_inside_the_package():
+    # A wheel (Colab installs one) carries only the package data that pyproject.toml names.
+    root = Path(__file__).resolve().parents[1]
+    with open(root / "pyproject.toml", "rb") as f:
+        settings = interview.tomllib.load(f)
+    assert interview.BANK_FILE.name in settings["tool"]["setuptools"]["package-data"]["gan_lessons"]
+    assert interview.BANK_FILE.parent == root / "gan_lessons"
