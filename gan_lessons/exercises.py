@@ -344,6 +344,13 @@ def _call(name: str, fn, call_text: str, *args):
         return None, _result(name, WRONG, f"{call_text} raised {exc!r}.")
 
 
+def _attempt(name: str, fn, prompt: str, call_text: str, *args):
+    """:func:`_call` for a student's function that may still be ``...``: then "not attempted" with ``prompt``."""
+    if _not_attempted(fn):
+        return None, _result(name, NOT_ATTEMPTED, prompt)
+    return _call(name, fn, call_text, *args)
+
+
 def check_kde_density(fn: Callable | None) -> CheckResult:
     """Lesson 07, exercise 1: ``my_kde_density(x, points, bandwidth)``, a 1-D Gaussian KDE at ``x``."""
     from scipy.stats import norm
@@ -844,10 +851,9 @@ def check_weight_clipping(critic_update: Callable | None) -> CheckResult:
 def check_digit_image(digit_image: Callable | None) -> CheckResult:
     """Drill "empty-slice": ``digit_image(generated, i)`` returns image ``i`` as a 2-D array for ``plt.imshow``."""
     name = "one image to plot"
-    if _not_attempted(digit_image):
-        return _result(name, NOT_ATTEMPTED, "write digit_image(generated, i).")
     generated = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
-    image, early = _call(name, digit_image, "digit_image(generated, 1)", generated, 1)
+    prompt = "write digit_image(generated, i)."
+    image, early = _attempt(name, digit_image, prompt, "digit_image(generated, 1)", generated, 1)
     if early is not None:
         return early
     image = np.asarray(image)
@@ -863,10 +869,8 @@ def check_digit_image(digit_image: Callable | None) -> CheckResult:
 def check_loss_report(report: Callable | None) -> CheckResult:
     """Drill "format-a-list": ``report(history)`` formats the last value of each loss list to 4 decimals."""
     name = "loss report"
-    if _not_attempted(report):
-        return _result(name, NOT_ATTEMPTED, "write report(history).")
     history = {"d_loss": [1.3, 0.6931472], "g_loss": [0.9, 2.0794415]}
-    text, early = _call(name, report, "report(history)", history)
+    text, early = _attempt(name, report, "write report(history).", "report(history)", history)
     if early is not None:
         if "format" in early.message:
             return _result(name, WRONG, early.message + " A list has no :.4f format: format a number, e.g. [-1].")
@@ -880,10 +884,9 @@ def check_interpolation_weights(weights: Callable | None) -> CheckResult:
     """Drill "normal-interpolation": ``interpolation_weights(batch_size, seed)``, one U[0, 1] weight per sample
     shaped ``(batch_size, 1, 1, 1)``."""
     name = "WGAN-GP interpolation weights"
-    if _not_attempted(weights):
-        return _result(name, NOT_ATTEMPTED, "write interpolation_weights(batch_size, seed=0).")
     n = 20_000
-    values, early = _call(name, weights, f"interpolation_weights({n}, 0)", n, 0)
+    prompt = "write interpolation_weights(batch_size, seed=0)."
+    values, early = _attempt(name, weights, prompt, f"interpolation_weights({n}, 0)", n, 0)
     if early is not None:
         return early
     values = np.asarray(values, dtype=np.float64)
@@ -910,15 +913,14 @@ def check_gan_losses(gan_losses: Callable | None) -> CheckResult:
     """Drill "swapped-labels": ``gan_losses(real_logits, fake_logits)`` returns ``(d_loss, g_loss)``: D labels real
     1 and fake 0 (a sum or a mean of its two terms), G wants its fakes labelled 1 (non-saturating)."""
     name = "GAN losses and labels"
-    if _not_attempted(gan_losses):
-        return _result(name, NOT_ATTEMPTED, "write gan_losses(real_logits, fake_logits).")
     real = np.array([[2.0], [-1.0], [0.5]], np.float32)
     fake = np.array([[-3.0], [1.0], [0.0]], np.float32)
 
     def softplus(x):
         return float(np.mean(np.logaddexp(0.0, x.astype(np.float64))))
 
-    pair, early = _call(name, gan_losses, "gan_losses(real_logits, fake_logits)", real, fake)
+    prompt = "write gan_losses(real_logits, fake_logits)."
+    pair, early = _attempt(name, gan_losses, prompt, "gan_losses(real_logits, fake_logits)", real, fake)
     if early is not None:
         return early
     try:
