@@ -6,6 +6,8 @@
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
+    gan-lessons quiz [--topic T] [-n N] [--seed S]
+    gan-lessons questions [--topic T] [--answers]
     gan-lessons lab [JUPYTER OPTIONS]
 
 ``train`` checkpoints into ``--out``/checkpoints every ``--checkpoint-every`` steps
@@ -92,6 +94,16 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("samples", type=Path, help="an .npz file with `images` (and optionally `labels`)")
 
     sub.add_parser("info", help="device, precision and fast mode")
+
+    from .interview import TOPICS
+
+    quiz = sub.add_parser("quiz", help="lesson 09's graded multiple-choice quiz in the terminal (type a letter)")
+    quiz.add_argument("--topic", choices=sorted(TOPICS), default=None, help="only this topic's questions")
+    quiz.add_argument("-n", type=_positive_int, default=None, help="ask only N questions")
+    quiz.add_argument("--seed", type=int, default=None, help="shuffle the questions with this seed")
+    questions = sub.add_parser("questions", help="lesson 09's interview questions (with --answers, the model answers)")
+    questions.add_argument("--topic", choices=sorted(TOPICS), default=None, help="only this topic's questions")
+    questions.add_argument("--answers", action="store_true", help="print the model answers too")
 
     sub.add_parser(
         "lab",
@@ -328,6 +340,26 @@ def lab_command(jupyter_args: list[str], is_root: bool) -> list[str]:
     return command
 
 
+def _quiz(args) -> int:
+    from .interview import text_quiz
+
+    try:
+        text_quiz(args.topic, args.n, args.seed)
+    except (EOFError, KeyboardInterrupt):
+        print("\nQuiz stopped.")
+    return 0
+
+
+def _questions(args) -> int:
+    from .interview import questions
+
+    for q in questions(args.topic):
+        print(f"[{q.topic}, lesson {q.lesson}] {q.question}")
+        if args.answers:
+            print(q.answer.strip(), end="\n\n")
+    return 0
+
+
 def _lab(args) -> int:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if not notebooks_dir().is_dir():
@@ -363,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
             "data": _data,
             "evaluate": _evaluate,
             "info": _info,
+            "quiz": _quiz,
+            "questions": _questions,
             "lab": _lab,
         }
         return commands[args.command](args)

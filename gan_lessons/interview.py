@@ -270,10 +270,11 @@ def pick(topic: str | None = None, n: int | None = None, seed: int | None = None
 
 
 def text_quiz(
-    topic: str | None = None, n: int | None = None, seed: int | None = None, ask: Callable[[str], str] = input
+    topic: str | None = None, n: int | None = None, seed: int | None = None, ask: Callable[[str], str] | None = None
 ) -> Score:
     """The quiz as plain text prompts: each question is printed and ``ask`` (``input`` by default) reads a letter;
     an empty answer skips it.  Works in any terminal or notebook, with or without widgets."""
+    ask = ask or input
     grades = []
     for mcq in pick(topic, n, seed):
         print(mcq.text())

@@ -221,3 +221,25 @@ def test_the_bank_ships_inside_the_package():
         settings = interview.tomllib.load(f)
     assert interview.BANK_FILE.name in settings["tool"]["setuptools"]["package-data"]["gan_lessons"]
     assert interview.BANK_FILE.parent == root / "gan_lessons"
+
+
+def test_cli_quiz_and_questions(monkeypatch, capsys):
+    from gan_lessons import cli
+
+    first = interview.pick("wgan", n=2)
+    replies = iter([first[0].answer, ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
+    assert cli.main(["quiz", "--topic", "wgan", "-n", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"✅ correct [{first[0].id}]" in out and "Score: 1 / 2." in out
+
+    def closed(prompt=""):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", closed)
+    assert cli.main(["quiz", "-n", "1"]) == 0
+    assert "Quiz stopped." in capsys.readouterr().out
+    assert cli.main(["questions", "--topic", "ethics", "--answers"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("[ethics, lesson 09_interview_prep]") == len(interview.questions("ethics"))
+    assert "C2PA" in out
