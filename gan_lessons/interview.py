@@ -65,7 +65,8 @@ class Question:
 
     def markdown(self, answer: bool = True) -> str:
         """The question, and its answer folded away (click to open) in a notebook."""
-        text = f"<details><summary><b>{self.question}</b> <i>({self.topic}; lesson {self.lesson})</i></summary>\n\n"
+        link = f'<a href="{self.lesson}.ipynb">lesson {self.lesson}</a>'  # notebooks sit side by side
+        text = f"<details><summary><b>{self.question}</b> <i>({self.topic}; {link})</i></summary>\n\n"
         return text + (self.answer.strip() if answer else "(answer hidden)") + "\n</details>\n"
 
 

@@ -243,3 +243,11 @@ def test_cli_quiz_and_questions(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out.count("[ethics, lesson 09_interview_prep]") == len(interview.questions("ethics"))
     assert "C2PA" in out
+
+
+def test_question_markdown_links_its_lesson_and_folds_the_answer():
+    q = interview.questions(ids=["fid"])[0]
+    text = q.markdown()
+    assert '<a href="08_evaluating_gans.ipynb">' in text and text.startswith("<details>")
+    assert text.index("</summary>") < text.index(q.answer.strip()[:40])
+    assert q.answer.strip()[:40] not in q.markdown(answer=False)
