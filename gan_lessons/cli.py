@@ -203,11 +203,13 @@ def _train(args) -> int:
         from .translation import load_task
 
         dataset = load_task(recipe.dataset, seed=args.seed)
-        train_images, train_labels = dataset.train_images, dataset.train_inputs
     else:
         dataset = data.load_dataset(recipe.dataset, source=args.mnist)
-        train_images, train_labels = dataset.images, (dataset.labels if recipe.conditional else None)
     gan = recipe.build(args.seed, setup)
+    if recipe.translation:
+        train_images, train_labels = dataset.train_images, dataset.labels_for(gan)
+    else:
+        train_images, train_labels = dataset.images, (dataset.labels if recipe.conditional else None)
     info = {
         "model": args.model,
         "steps": plan.steps,

@@ -206,36 +206,46 @@ class GAN(keras.Model):
         if self._device_images is not None and real.dtype.is_integer:
             indices = real
             real = tf.gather(self._device_images, indices)
-            labels = tf.gather(self._device_labels, indices) if self._device_labels is not None else None
+            if self._device_labels is not None:
+                labels = tf.nest.map_structure(lambda kept: tf.gather(kept, indices), self._device_labels)
         return real, labels
 
-    def set_training_data(self, images: np.ndarray, labels: np.ndarray | None = None) -> None:
+    def set_training_data(self, images: np.ndarray, labels=None) -> None:
         """Keep the whole training set on the device (GPU memory, or host memory on a CPU);
-        batches of indices from :func:`gan_lessons.data.index_batches` then pick from it."""
+        batches of indices from :func:`gan_lessons.data.index_batches` then pick from it.  ``labels`` is an
+        array with one entry per image, or a tuple of such arrays (each batch then holds a tuple)."""
         images = np.asarray(images, dtype=np.float32)
         expected = tuple(self._image_shape(self.discriminator)[1:])
         if images.shape[1:] != expected:
             raise ValueError(f"Training images have shape {images.shape[1:]} but the discriminator expects {expected}.")
-        if labels is not None and len(labels) != len(images):
-            raise ValueError(f"{len(labels)} labels for {len(images)} images: they must match.")
-        labels = None if labels is None else np.asarray(labels)
+        if labels is not None:
+            labels = tf.nest.map_structure(np.asarray, tuple(labels) if isinstance(labels, list | tuple) else labels)
+            for part in tf.nest.flatten(labels):
+                if len(part) != len(images):
+                    raise ValueError(f"{len(part)} labels for {len(images)} images: they must match.")
+
+        def signature(structure):
+            return tf.nest.map_structure(lambda a: (tuple(a.shape), tf.as_dtype(a.dtype)), structure)
+
         old_images, old_labels = self._device_images, self._device_labels
         if (
             old_images is not None
             and tuple(old_images.shape) == images.shape
             and (old_labels is None) == (labels is None)
-            and (labels is None or (tuple(old_labels.shape), old_labels.dtype) == (labels.shape, labels.dtype))
+            and (labels is None or signature(old_labels) == signature(labels))
         ):
             # Same shapes: overwrite in place, so the already compiled step reads the new data.
             old_images.assign(images)
             if labels is not None:
-                old_labels.assign(labels)
+                tf.nest.map_structure(lambda kept, new: kept.assign(new), old_labels, labels)
             return
         with self.distribute_strategy.scope():
             # Plain tf.Variables: not model weights, so never written into checkpoints.
             self._device_images = tf.Variable(images, trainable=False, name="training_images")
             self._device_labels = (
-                None if labels is None else tf.Variable(labels, trainable=False, name="training_labels")
+                None
+                if labels is None
+                else tf.nest.map_structure(lambda a: tf.Variable(a, trainable=False, name="training_labels"), labels)
             )
         self.train_function = None  # the compiled step captured the old variables: rebuild it
 
@@ -689,22 +699,74 @@ class CycleGAN(ImageToImageGAN):
     ``cycle_weight`` x |a - g_ba(g_ab(a))| (and the same for b) plus ``identity_weight`` x |b - g_ab(b)| (and
     a). ``generator`` is ``g_ab`` and ``discriminator`` is ``d_b``; one optimizer per role updates both
     networks of that role.  Train with ``train(gan, images_a, labels=images_b, ...)`` (B drawn independently
-    of A: shuffle it).  Taught in ``10_image_translation``."""
+    of A: shuffle it).
+
+    Class-aware (``num_classes`` > 0, both discriminators built with ``condition_channels=num_classes``): where
+    both datasets have class labels -- still unpaired -- each discriminator also sees the class as one-hot maps,
+    and a translation ``g_ab(a)`` is judged as an image *of a's class* in domain B.  The cycle loss alone does not
+    keep the class; this does.  Train with ``labels=(images_b, classes_a, classes_b)``.
+    Taught in ``10_image_translation``."""
 
     reconstruction_name = "cycle"  # the history key of the cycle loss
 
-    def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight: float = 10.0, identity_weight: float = 5.0, **kwargs):
+    def __init__(
+        self,
+        g_ab,
+        g_ba,
+        d_a,
+        d_b,
+        cycle_weight: float = 10.0,
+        identity_weight: float = 5.0,
+        num_classes: int = 0,
+        **kwargs,
+    ):
         for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
                 raise ValueError(f"{name} must be a number >= 0 (10 and 5 in CycleGAN), got {value!r}.")
+        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0:
+            raise ValueError(f"num_classes must be 0 (plain CycleGAN) or the number of classes, got {num_classes!r}.")
         for name, net in (("g_ba", g_ba), ("d_a", d_a)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(net).__name__}.")
         super().__init__(g_ab, d_b, **kwargs)
         if tuple(g_ba.output_shape[1:]) != tuple(self._image_shape(d_a)[1:]):
             raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {self._image_shape(d_a)[1:]}.")
+        for name, net in (("d_a", d_a), ("d_b", d_b)):
+            shapes = net.input_shape if isinstance(net.input_shape, list) else [net.input_shape]
+            taken = shapes[0][-1] if len(shapes) == 2 else 0
+            if taken != num_classes:
+                raise ValueError(
+                    f"{name} takes {taken} class channels but num_classes={num_classes}: a class-aware CycleGAN's "
+                    "discriminators take [class maps, images] (build_patchgan(condition_channels=num_classes))."
+                )
         self.generator_ba, self.discriminator_a = g_ba, d_a
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
+        self.num_classes = num_classes
+
+    @staticmethod
+    def _image_shape(discriminator) -> tuple:
+        shape = discriminator.input_shape  # [class maps, images] for a class-aware CycleGAN
+        return tuple(shape[-1] if isinstance(shape, list) else shape)
+
+    def _judge(self, discriminator, images, classes):
+        """A discriminator's logits; a class-aware one also sees each image's class as one-hot maps."""
+        if not self.num_classes:
+            return discriminator(images, training=True)
+        maps = tf.one_hot(classes, self.num_classes)[:, None, None, :] * tf.ones_like(images[..., :1])
+        return discriminator([maps, images], training=True)
+
+    def _unpack_domains(self, data):
+        real_a, labels = self.unpack_batch(data)
+        if self.num_classes:
+            if not isinstance(labels, tuple) or len(labels) != 3:
+                raise ValueError(
+                    "A class-aware CycleGAN needs both domains and their classes: "
+                    "train(gan, images_a, labels=(images_b, classes_a, classes_b), ...)."
+                )
+            return real_a, labels[0], tf.cast(labels[1], tf.int32), tf.cast(labels[2], tf.int32)
+        if labels is None or isinstance(labels, tuple):
+            raise ValueError("CycleGAN needs both domains: train(gan, images_a, labels=images_b, ...).")
+        return real_a, labels, None, None
 
     @property
     def generator_variables(self) -> list:
@@ -732,9 +794,7 @@ class CycleGAN(ImageToImageGAN):
     def train_step(self, data):
         from .losses import least_squares_discriminator_loss, least_squares_generator_loss
 
-        real_a, real_b = self.unpack_batch(data)
-        if real_b is None:
-            raise ValueError("CycleGAN needs both domains: train(gan, images_a, labels=images_b, ...).")
+        real_a, real_b, classes_a, classes_b = self._unpack_domains(data)
         real_a, real_b = tf.cast(real_a, tf.float32), tf.cast(real_b, tf.float32)
         share = 1.0 / self._replicas()
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
@@ -743,14 +803,15 @@ class CycleGAN(ImageToImageGAN):
             cycle = self.cycle_loss(real_a, real_b, fake_a, fake_b, training=True)
             identity = ops.mean(ops.abs(real_b - ops.cast(self.generator(real_b, training=True), "float32")))
             identity += ops.mean(ops.abs(real_a - ops.cast(self.generator_ba(real_a, training=True), "float32")))
-            adversarial = least_squares_generator_loss(self.discriminator(fake_b, training=True))
-            adversarial += least_squares_generator_loss(self.discriminator_a(fake_a, training=True))
+            # A translation keeps its input's class: G(a) is judged as an image of class_a in domain B.
+            d_b, d_a = self.discriminator, self.discriminator_a
+            adversarial = least_squares_generator_loss(self._judge(d_b, fake_b, classes_a))
+            adversarial += least_squares_generator_loss(self._judge(d_a, fake_a, classes_b))
             g_loss = adversarial + self.cycle_weight * cycle + self.identity_weight * identity
             d_loss = least_squares_discriminator_loss(
-                self.discriminator(real_b, training=True), self.discriminator(tf.stop_gradient(fake_b), training=True)
+                self._judge(d_b, real_b, classes_b), self._judge(d_b, tf.stop_gradient(fake_b), classes_a)
             ) + least_squares_discriminator_loss(
-                self.discriminator_a(real_a, training=True),
-                self.discriminator_a(tf.stop_gradient(fake_a), training=True),
+                self._judge(d_a, real_a, classes_a), self._judge(d_a, tf.stop_gradient(fake_a), classes_b)
             )
             g_scaled = self.g_optimizer.scale_loss(g_loss * share)
             d_scaled = self.d_optimizer.scale_loss(d_loss * share)

@@ -226,6 +226,14 @@ class TranslationTask:
     test_labels: np.ndarray
     test_targets: np.ndarray | None
     description: str
+    train_classes: tuple[np.ndarray, np.ndarray] | None = None  # CycleGAN: the digit of each image of A and of B
+
+    def labels_for(self, gan) -> np.ndarray | tuple:
+        """What ``train(gan, task.train_images, labels=...)`` takes: the paired inputs or domain B, and for a
+        class-aware CycleGAN also the classes of both domains."""
+        if getattr(gan, "num_classes", 0) and self.train_classes is not None:
+            return (self.train_inputs, *self.train_classes)
+        return self.train_inputs
 
 
 def load_task(name: str, seed: int = 0) -> TranslationTask:
@@ -240,7 +248,7 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
     if name not in TASKS:
         raise ValueError(f"Unknown translation task {name!r}; choose one of {', '.join(TASKS)}.")
     splits = digit_splits()
-    (train_x, _), (test_x, test_y) = splits.train, splits.test
+    (train_x, train_y), (test_x, test_y) = splits.train, splits.test
     train_x, test_x = np.array(train_x), np.array(test_x)
     if name == "pix2pix":
         return TranslationTask(
@@ -256,16 +264,17 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
     blocky = blocky_digits(sk.images)
     rng = np.random.default_rng(seed + 1)
     repeats = -(-len(train_x) // len(kept))
-    domain_a = blocky[np.concatenate([rng.permutation(kept) for _ in range(repeats)])[: len(train_x)]]
-    domain_b = train_x[rng.permutation(len(train_x))]
+    picked_a = np.concatenate([rng.permutation(kept) for _ in range(repeats)])[: len(train_x)]
+    picked_b = rng.permutation(len(train_x))
     return TranslationTask(
         name,
-        domain_a,
-        domain_b,
+        blocky[picked_a],
+        train_x[picked_b],
         blocky[held_out],
         sk.labels[held_out],
         None,
         "scikit-learn's 8x8 digits (blocky 28x28, domain A) <-> MNIST (domain B), unpaired",
+        (np.asarray(sk.labels)[picked_a], np.asarray(train_y)[picked_b]),
     )
 
 
@@ -368,7 +377,7 @@ def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, s
     train_gan(
         gan,
         task.train_images,
-        labels=task.train_inputs,
+        labels=task.labels_for(gan),
         steps=plan.steps,
         batch_size=plan.batch_size,
         steps_per_epoch=plan.steps_per_epoch,

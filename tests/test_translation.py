@@ -109,6 +109,55 @@ def test_the_three_trainers_learn(kind):
     assert out.shape == (3, 28, 28, 1)
 
 
+def _class_aware_cycle(**kwargs):
+    nets = [translation.build_unet(base_filters=8) for _ in range(2)]
+    nets += [translation.build_patchgan(base_filters=8, condition_channels=10) for _ in range(2)]
+    return CycleGAN(*nets, **{"num_classes": 10, **kwargs})
+
+
+def test_class_aware_cyclegan_judges_each_translation_as_its_inputs_class():
+    gan = _compiled(_class_aware_cycle())
+    a, b = _digits(32), _digits(32, seed=3)
+    classes_a, classes_b = np.arange(32) % 10, (np.arange(32) + 3) % 10
+    before = [w.copy() for w in gan.discriminator.get_weights()]
+    history = train(gan, a, labels=(b, classes_a, classes_b), steps=4, steps_per_epoch=2, batch_size=8, verbose=0)
+    assert all(np.all(np.isfinite(v)) for v in history.values())
+    assert any(np.abs(x - y).max() > 0 for x, y in zip(before, gan.discriminator.get_weights(), strict=True))
+    # The discriminator's score depends on the class it is told: the same images, two classes, two scores.
+    maps = [np.eye(10, dtype="float32")[[k] * 4][:, None, None, :] * np.ones((4, 28, 28, 1), "float32") for k in (1, 7)]
+    scores = [np.asarray(gan.discriminator([m, b[:4]])) for m in maps]
+    assert np.abs(scores[0] - scores[1]).max() > 1e-4
+    with pytest.raises(ValueError, match=r"labels=\(images_b, classes_a, classes_b\)"):
+        train(gan, a, labels=b, steps=6, batch_size=8, verbose=0)
+    with pytest.raises(ValueError, match="5 labels for 32 images"):
+        train(gan, a, labels=(b, classes_a[:5], classes_b), steps=6, batch_size=8, verbose=0)
+
+
+def test_class_aware_cyclegan_needs_class_aware_discriminators():
+    with pytest.raises(ValueError, match="d_a takes 0 class channels but num_classes=10"):
+        _cycle(num_classes=10)
+    with pytest.raises(ValueError, match="num_classes must be 0"):
+        _class_aware_cycle(num_classes=-1)
+    with pytest.raises(ValueError, match="d_a takes 10 class channels but num_classes=0"):
+        _class_aware_cycle(num_classes=0)
+    plain = _compiled(_cycle())
+    with pytest.raises(ValueError, match="CycleGAN needs both domains"):
+        train(plain, _digits(16), labels=(_digits(16), np.zeros(16), np.zeros(16)), steps=2, batch_size=8, verbose=0)
+
+
+def test_the_cyclegan_task_gives_the_classes_of_both_domains():
+    task = translation.load_task("cyclegan")
+    classes_a, classes_b = task.train_classes
+    assert len(classes_a) == len(classes_b) == len(task.train_images) and set(classes_a) == set(range(10))
+    # The classifier reads the MNIST side as labelled (its own training digits).
+    from gan_lessons.classifier import load_classifier
+
+    read = np.argmax(load_classifier().predict(task.train_inputs[:200], verbose=0), axis=1)
+    assert np.mean(read == classes_b[:200]) > 0.97
+    assert task.labels_for(_class_aware_cycle())[0] is task.train_inputs
+    assert task.labels_for(_cycle()) is task.train_inputs
+
+
 def test_bad_shapes_fail_clearly():
     with pytest.raises(ValueError, match="multiples of 4"):
         translation.build_unet((30, 30, 1))
