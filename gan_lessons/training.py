@@ -701,10 +701,11 @@ class CycleGAN(ImageToImageGAN):
     networks of that role.  Train with ``train(gan, images_a, labels=images_b, ...)`` (B drawn independently
     of A: shuffle it).
 
-    Class-aware (``num_classes`` > 0, both discriminators built with ``condition_channels=num_classes``): where
-    both datasets have class labels -- still unpaired -- each discriminator also sees the class as one-hot maps,
-    and a translation ``g_ab(a)`` is judged as an image *of a's class* in domain B.  The cycle loss alone does not
-    keep the class; this does.  Train with ``labels=(images_b, classes_a, classes_b)``.
+    Class-aware (``num_classes`` > 0, both discriminators built with ``build_patchgan(num_classes=...)``): where
+    both datasets have class labels -- still unpaired -- each discriminator also learns to classify the real images
+    of its domain (an auxiliary classifier, as in AC-GAN), and each generator is also asked, with weight
+    ``class_weight``, that its translations be classified as the class of their input.  The cycle loss alone does
+    not keep the class; this does.  Train with ``labels=(images_b, classes_a, classes_b)``.
     Taught in ``10_image_translation``."""
 
     reconstruction_name = "cycle"  # the history key of the cycle loss
@@ -718,9 +719,14 @@ class CycleGAN(ImageToImageGAN):
         cycle_weight: float = 10.0,
         identity_weight: float = 5.0,
         num_classes: int = 0,
+        class_weight: float = 1.0,
         **kwargs,
     ):
-        for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
+        for name, value in (
+            ("cycle_weight", cycle_weight),
+            ("identity_weight", identity_weight),
+            ("class_weight", class_weight),
+        ):
             if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
                 raise ValueError(f"{name} must be a number >= 0 (10 and 5 in CycleGAN), got {value!r}.")
         if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0:
@@ -732,28 +738,25 @@ class CycleGAN(ImageToImageGAN):
         if tuple(g_ba.output_shape[1:]) != tuple(self._image_shape(d_a)[1:]):
             raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {self._image_shape(d_a)[1:]}.")
         for name, net in (("d_a", d_a), ("d_b", d_b)):
-            shapes = net.input_shape if isinstance(net.input_shape, list) else [net.input_shape]
-            taken = shapes[0][-1] if len(shapes) == 2 else 0
-            if taken != num_classes:
+            classes = net.outputs[1].shape[-1] if len(net.outputs) == 2 else 0
+            if classes != num_classes:
                 raise ValueError(
-                    f"{name} takes {taken} class channels but num_classes={num_classes}: a class-aware CycleGAN's "
-                    "discriminators take [class maps, images] (build_patchgan(condition_channels=num_classes))."
+                    f"{name} classifies {classes} classes but num_classes={num_classes}: a class-aware CycleGAN's "
+                    "discriminators also classify (build_patchgan(num_classes=...)), a plain one's do not."
                 )
         self.generator_ba, self.discriminator_a = g_ba, d_a
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
-        self.num_classes = num_classes
+        self.num_classes, self.class_weight = num_classes, float(class_weight)
+
+    def _judge(self, discriminator, images):
+        """``(patch logits, class logits or None)``."""
+        out = discriminator(images, training=True)
+        return (out[0], out[1]) if self.num_classes else (out, None)
 
     @staticmethod
-    def _image_shape(discriminator) -> tuple:
-        shape = discriminator.input_shape  # [class maps, images] for a class-aware CycleGAN
-        return tuple(shape[-1] if isinstance(shape, list) else shape)
-
-    def _judge(self, discriminator, images, classes):
-        """A discriminator's logits; a class-aware one also sees each image's class as one-hot maps."""
-        if not self.num_classes:
-            return discriminator(images, training=True)
-        maps = tf.one_hot(classes, self.num_classes)[:, None, None, :] * tf.ones_like(images[..., :1])
-        return discriminator([maps, images], training=True)
+    def class_loss(class_logits, classes):
+        """Cross-entropy of the auxiliary classifier's logits against the classes (log(10) for a blind guess)."""
+        return ops.mean(keras.losses.sparse_categorical_crossentropy(classes, class_logits, from_logits=True))
 
     def _unpack_domains(self, data):
         real_a, labels = self.unpack_batch(data)
@@ -803,16 +806,23 @@ class CycleGAN(ImageToImageGAN):
             cycle = self.cycle_loss(real_a, real_b, fake_a, fake_b, training=True)
             identity = ops.mean(ops.abs(real_b - ops.cast(self.generator(real_b, training=True), "float32")))
             identity += ops.mean(ops.abs(real_a - ops.cast(self.generator_ba(real_a, training=True), "float32")))
-            # A translation keeps its input's class: G(a) is judged as an image of class_a in domain B.
             d_b, d_a = self.discriminator, self.discriminator_a
-            adversarial = least_squares_generator_loss(self._judge(d_b, fake_b, classes_a))
-            adversarial += least_squares_generator_loss(self._judge(d_a, fake_a, classes_b))
+            fake_b_logits, fake_b_classes = self._judge(d_b, fake_b)
+            fake_a_logits, fake_a_classes = self._judge(d_a, fake_a)
+            adversarial = least_squares_generator_loss(fake_b_logits) + least_squares_generator_loss(fake_a_logits)
             g_loss = adversarial + self.cycle_weight * cycle + self.identity_weight * identity
+            real_b_logits, real_b_classes = self._judge(d_b, real_b)
+            real_a_logits, real_a_classes = self._judge(d_a, real_a)
             d_loss = least_squares_discriminator_loss(
-                self._judge(d_b, real_b, classes_b), self._judge(d_b, tf.stop_gradient(fake_b), classes_a)
-            ) + least_squares_discriminator_loss(
-                self._judge(d_a, real_a, classes_a), self._judge(d_a, tf.stop_gradient(fake_a), classes_b)
-            )
+                real_b_logits, self._judge(d_b, tf.stop_gradient(fake_b))[0]
+            ) + least_squares_discriminator_loss(real_a_logits, self._judge(d_a, tf.stop_gradient(fake_a))[0])
+            if self.num_classes:
+                # Each discriminator learns its domain's classes from real images; a translation G(a) must be
+                # classified as a's class in domain B (and F(b) as b's class in domain A).
+                d_loss += self.class_loss(real_b_classes, classes_b) + self.class_loss(real_a_classes, classes_a)
+                g_loss += self.class_weight * (
+                    self.class_loss(fake_b_classes, classes_a) + self.class_loss(fake_a_classes, classes_b)
+                )
             g_scaled = self.g_optimizer.scale_loss(g_loss * share)
             d_scaled = self.d_optimizer.scale_loss(d_loss * share)
         self._apply_both(d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss)

@@ -165,11 +165,16 @@ def build_patchgan(
     base_filters: int = 32,
     name: str = "patchgan",
     layer_specs=PATCHGAN_LAYERS,
+    num_classes: int = 0,
 ) -> keras.Model:
     """A PatchGAN: one logit per overlapping patch (:func:`receptive_field` pixels wide, 18 by default), a 7x7
     grid on a 28x28 image.  With ``condition_channels`` it judges pairs ``[condition, image]`` (pix2pix).
-    ``layer_specs``: the ``(kernel, stride)`` of each convolution, the last one making the logits."""
+    ``layer_specs``: the ``(kernel, stride)`` of each convolution, the last one making the logits.  With
+    ``num_classes`` it also says which class the image shows (an auxiliary classifier on the pooled features, as
+    in AC-GAN): outputs ``[patch logits, class logits]``."""
     shape = _check_image_shape(input_shape)
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0 or num_classes == 1:
+        raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
     specs = tuple(tuple(spec) for spec in layer_specs)
     if len(specs) < 2 or any(len(spec) != 2 or min(spec) < 1 for spec in specs):
         raise ValueError(f"layer_specs must be >= 2 pairs (kernel, stride) of positive integers, got {layer_specs!r}.")
@@ -186,7 +191,10 @@ def build_patchgan(
         x = layers.LeakyReLU(0.2)(x)
     kernel, stride = specs[-1]
     logits = layers.Conv2D(1, kernel, strides=stride, padding="same", dtype="float32")(x)
-    return keras.Model(inputs if condition_channels else image, logits, name=name)
+    outputs = logits
+    if num_classes:
+        outputs = [logits, layers.Dense(num_classes, dtype="float32")(layers.GlobalAveragePooling2D()(x))]
+    return keras.Model(inputs if condition_channels else image, outputs, name=name)
 
 
 def build_sr_generator(scale: int = 4, filters: int = 64, blocks: int = 4, name: str = "sr_generator") -> keras.Model:
