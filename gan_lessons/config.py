@@ -74,11 +74,11 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=12_000, batch_size=32, steps_per_epoch=500),
         "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
     },
-    # CycleGAN: about 300 ms/step (four networks, the cycle and identity passes). Stopped early on purpose: the share of
-    # 500 validation digits read correctly peaked at 500-1,000 steps (79.6 % / 75.4 %) and drifted down after
-    # (71.6 % at 1,250, 74.4 % at 1,500; the 2,500-step model read 73.6 % of the test digits) while FID kept falling.
+    # CycleGAN: about 300 ms/step (four networks, the cycle passes). Class-aware (auxiliary classifiers in the
+    # discriminators): read correctly on the 500 held-out digits every 500 steps, 85.8 / 87.2 / 89.0 / 93.0 % (2,000).
+    # The plain CycleGAN peaked at 500-1,000 steps (about 80 %) and drifted down after.
     "cyclegan": {
-        "full": Budget(steps=1_000, batch_size=16, steps_per_epoch=250, n_samples=500),
+        "full": Budget(steps=2_000, batch_size=16, steps_per_epoch=250, n_samples=500),
         "fast": Budget(steps=4, batch_size=8, steps_per_epoch=2, n_samples=100),
     },
     "stylegan": {

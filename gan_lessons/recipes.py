@@ -175,9 +175,10 @@ def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float
 
 def cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
     """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two discriminators
-    with 38x38 patches (the whole digit; measured at 1,500 steps with the 20x20 digit box: 79 % of translations read
-    correctly and FID 29, against 77 % and FID 40 with 18x18 patches and a 24x24 box), least-squares adversarial
-    losses, cycle weight 10 and identity weight 5, Adam(2e-4, beta_1=0.5)."""
+    with 38x38 patches (the whole digit) and an auxiliary classifier each (class-aware: both datasets have labels, still
+    unpaired), least-squares adversarial losses, cycle weight 10, class weight 1, no identity loss, Adam(2e-4,
+    beta_1=0.5).  Read correctly on the 500 held-out digits: the plain CycleGAN 79.8 % at 1,000 steps (FID 30; less after
+    more steps), the class-aware one 93.0 % at 2,000 steps (FID 14)."""
     from .training import CycleGAN
     from .translation import WHOLE_DIGIT_LAYERS, build_patchgan, build_unet
 
@@ -185,11 +186,13 @@ def cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
         return (
             build_unet(name="g_ab"),
             build_unet(name="g_ba"),
-            build_patchgan(name="d_a", layer_specs=WHOLE_DIGIT_LAYERS),
-            build_patchgan(name="d_b", layer_specs=WHOLE_DIGIT_LAYERS),
+            build_patchgan(name="d_a", layer_specs=WHOLE_DIGIT_LAYERS, num_classes=10),
+            build_patchgan(name="d_b", layer_specs=WHOLE_DIGIT_LAYERS, num_classes=10),
         )
 
-    return _classic_gan("cyclegan", players, seed, setup, convolutional=True, gan_class=CycleGAN)
+    return _classic_gan(
+        "cyclegan", players, seed, setup, convolutional=True, gan_class=CycleGAN, num_classes=10, identity_weight=0.0
+    )
 
 
 RECIPES: dict[str, Recipe] = {

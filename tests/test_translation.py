@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from gan_lessons import translation
+from gan_lessons.recipes import get_recipe
 from gan_lessons.training import CycleGAN, Pix2Pix, SuperResolutionGAN, train
 
 
@@ -111,35 +112,41 @@ def test_the_three_trainers_learn(kind):
 
 def _class_aware_cycle(**kwargs):
     nets = [translation.build_unet(base_filters=8) for _ in range(2)]
-    nets += [translation.build_patchgan(base_filters=8, condition_channels=10) for _ in range(2)]
+    nets += [translation.build_patchgan(base_filters=8, num_classes=10) for _ in range(2)]
     return CycleGAN(*nets, **{"num_classes": 10, **kwargs})
 
 
-def test_class_aware_cyclegan_judges_each_translation_as_its_inputs_class():
+def test_class_aware_cyclegan_learns_the_classes_and_asks_translations_to_keep_them():
     gan = _compiled(_class_aware_cycle())
     a, b = _digits(32), _digits(32, seed=3)
     classes_a, classes_b = np.arange(32) % 10, (np.arange(32) + 3) % 10
-    before = [w.copy() for w in gan.discriminator.get_weights()]
+    head = gan.discriminator.layers[-1]
+    assert isinstance(head, keras.layers.Dense) and head.units == 10  # the auxiliary classifier
+    before = [w.copy() for w in head.get_weights()]
     history = train(gan, a, labels=(b, classes_a, classes_b), steps=4, steps_per_epoch=2, batch_size=8, verbose=0)
     assert all(np.all(np.isfinite(v)) for v in history.values())
-    assert any(np.abs(x - y).max() > 0 for x, y in zip(before, gan.discriminator.get_weights(), strict=True))
-    # The discriminator's score depends on the class it is told: the same images, two classes, two scores.
-    maps = [np.eye(10, dtype="float32")[[k] * 4][:, None, None, :] * np.ones((4, 28, 28, 1), "float32") for k in (1, 7)]
-    scores = [np.asarray(gan.discriminator([m, b[:4]])) for m in maps]
-    assert np.abs(scores[0] - scores[1]).max() > 1e-4
+    assert any(np.abs(x - y).max() > 0 for x, y in zip(before, head.get_weights(), strict=True))
+    # A blind classifier pays log(10); one that is sure of the right class pays about 0.
+    uniform = np.zeros((4, 10), "float32")
+    assert float(gan.class_loss(uniform, np.arange(4))) == pytest.approx(np.log(10), abs=1e-5)
+    assert float(gan.class_loss(100 * np.eye(10, dtype="float32")[:4], np.arange(4))) < 1e-6
     with pytest.raises(ValueError, match=r"labels=\(images_b, classes_a, classes_b\)"):
         train(gan, a, labels=b, steps=6, batch_size=8, verbose=0)
     with pytest.raises(ValueError, match="5 labels for 32 images"):
         train(gan, a, labels=(b, classes_a[:5], classes_b), steps=6, batch_size=8, verbose=0)
 
 
-def test_class_aware_cyclegan_needs_class_aware_discriminators():
-    with pytest.raises(ValueError, match="d_a takes 0 class channels but num_classes=10"):
+def test_class_aware_cyclegan_needs_classifying_discriminators():
+    with pytest.raises(ValueError, match="d_a classifies 0 classes but num_classes=10"):
         _cycle(num_classes=10)
     with pytest.raises(ValueError, match="num_classes must be 0"):
         _class_aware_cycle(num_classes=-1)
-    with pytest.raises(ValueError, match="d_a takes 10 class channels but num_classes=0"):
+    with pytest.raises(ValueError, match="d_a classifies 10 classes but num_classes=0"):
         _class_aware_cycle(num_classes=0)
+    with pytest.raises(ValueError, match="class_weight"):
+        _class_aware_cycle(class_weight=-1)
+    with pytest.raises(ValueError, match="num_classes must be 0 .no classifier. or >= 2"):
+        translation.build_patchgan(num_classes=1)
     plain = _compiled(_cycle())
     with pytest.raises(ValueError, match="CycleGAN needs both domains"):
         train(plain, _digits(16), labels=(_digits(16), np.zeros(16), np.zeros(16)), steps=2, batch_size=8, verbose=0)
@@ -155,6 +162,7 @@ def test_the_cyclegan_task_gives_the_classes_of_both_domains():
     read = np.argmax(load_classifier().predict(task.train_inputs[:200], verbose=0), axis=1)
     assert np.mean(read == classes_b[:200]) > 0.97
     assert task.labels_for(_class_aware_cycle())[0] is task.train_inputs
+    assert get_recipe("cyclegan").build(0).num_classes == 10  # the lesson's recipe is class-aware
     assert task.labels_for(_cycle()) is task.train_inputs
 
 
@@ -264,3 +272,18 @@ def test_trained_model_ships_both_cyclegan_generators_and_trains_at_its_budget(t
         pretrained.load_generator("cyclegan", gan.generator, part="generator_ab")
     with pytest.raises(ValueError, match="Unknown translation model"):
         translation.trained_model("horse2zebra")
+
+
+@pytest.mark.parametrize("name, at_least", [("pix2pix", 0.95), ("cyclegan", 0.90), ("srgan", 0.94)])
+def test_shipped_models_keep_the_digit_and_beat_doing_nothing(name, at_least):
+    # The lesson's benchmark, on the held-out inputs: the share read as the true digit by the course classifier (and the
+    # independent reader), and the classifier-feature FID, against the do-nothing baseline (SRGAN: 94.2 %, the goal of
+    # 95 % is not reached; a classifier trained on the 7x7 inputs themselves reads about 94.5 %).
+    task = translation.load_task(name)
+    gan = translation.trained_model(name)
+    outputs = gan.translate(task.test_inputs) if name == "cyclegan" else gan.generate(task.test_inputs)
+    scores = translation.evaluate_outputs(outputs, task.test_labels)
+    baseline = translation.evaluate_outputs(translation.do_nothing(task), task.test_labels)
+    assert scores["accuracy"] >= at_least
+    assert scores["independent_accuracy"] > baseline["independent_accuracy"]
+    assert scores["fid"] < baseline["fid"] / 4
