@@ -177,8 +177,8 @@ def cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
     """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two discriminators
     with 38x38 patches (the whole digit) and an auxiliary classifier each (class-aware: both datasets have labels, still
     unpaired), least-squares adversarial losses, cycle weight 10, class weight 1, no identity loss, Adam(2e-4,
-    beta_1=0.5).  Read correctly on the 500 held-out digits: the plain CycleGAN 79.8 % at 1,000 steps (FID 30; less after
-    more steps), the class-aware one 93.0 % at 2,000 steps (FID 14)."""
+    beta_1=0.5).  Read correctly on the 500 held-out digits: the plain CycleGAN 79.8 % at 1,000 steps (FID 30; less
+    after more steps), the class-aware one 93.0 % at 2,000 steps (FID 14)."""
     from .training import CycleGAN
     from .translation import WHOLE_DIGIT_LAYERS, build_patchgan, build_unet
 
