@@ -75,7 +75,8 @@ def test_grade_all_scores():
     assert interview.grade_all(key).correct == len(key)
     wrong = {i: ("a" if a != "a" else "b") for i, a in key.items()}
     assert interview.grade_all(wrong).correct == 0
-    assert "Score: 0 / 2 (1 answered)." in str(interview.grade_all({"mcq-jsd": "a", "mcq-cycle": None}))
+    wrong_jsd = "b" if key["mcq-jsd"] != "b" else "c"
+    assert "Score: 0 / 2 (1 answered)." in str(interview.grade_all({"mcq-jsd": wrong_jsd, "mcq-cycle": None}))
 
 
 def test_text_quiz_without_widgets(capsys):
