@@ -5,7 +5,7 @@ One module per idea: ``data`` (MNIST, offline-safe), ``models``, ``losses``,
 ``config`` (fast mode and budgets), ``theory`` (the maths of the game), ``toy`` (the mode-collapse lab),
 ``translation`` (image-to-image GANs), ``plotting``,
 ``widgets``, ``exercises``, ``pitfalls``,
-``notebook`` (the setup cell's helpers) and ``cli``.
+``notebook`` (the setup cell's helpers), ``errors`` (the course's exceptions, without TensorFlow) and ``cli``.
 
 Submodules load on first use (``import gan_lessons as gl; gl.data.load_mnist()``),
 so ``import gan_lessons`` itself is instant and does not import TensorFlow.
@@ -21,6 +21,7 @@ _SUBMODULES = (
     "data",
     "device",
     "drills",
+    "errors",
     "bench",
     "classifier",
     "exercises",

@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         args.jupyter_args = extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .training import CheckpointError, TrainingDivergedError
+    from .errors import CheckpointError, TrainingDivergedError
 
     try:
         commands = {

@@ -21,15 +21,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from .errors import CheckpointError, TrainingDivergedError
 from .losses import discriminator_loss, get_generator_loss
-
-
-class TrainingDivergedError(RuntimeError):
-    """Raised by :class:`NaNGuard` when a loss stops being a finite number."""
-
-
-class CheckpointError(RuntimeError):
-    """A checkpoint is missing, unreadable or belongs to a different model."""
 
 
 class GAN(keras.Model):

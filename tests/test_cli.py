@@ -96,3 +96,15 @@ def test_lab_opens_the_notebooks_and_allows_root_only_for_root():
 def test_unknown_options_are_refused_outside_lab():
     result = run("info", "--port", "1", check=False)
     assert result.returncode == 2 and "unrecognized arguments: --port 1" in result.stderr
+
+
+def test_quiz_and_questions_start_without_tensorflow():
+    code = (
+        "import sys\n"
+        "from gan_lessons import cli\n"
+        "assert cli.main(['questions', '--topic', 'ethics']) == 0\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False False", "a question bank needs no TensorFlow"
