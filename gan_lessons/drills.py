@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import exercises, pitfalls
+from .notebook import show_markdown
 
 
 @dataclass(frozen=True)
@@ -232,9 +233,7 @@ def drill(drill_id: str) -> Drill:
 
 def show(drill_id: str) -> None:
     """Display a drill's title, flawed code and task (Markdown in a notebook, text elsewhere)."""
-    from .interview import _show_markdown
-
-    _show_markdown(drill(drill_id).markdown())
+    show_markdown(drill(drill_id).markdown())
 
 
 def buggy(drill_id: str):

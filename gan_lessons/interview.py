@@ -23,6 +23,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from .notebook import show_markdown
+
 BANK_FILE = Path(__file__).with_name("interview.toml")
 
 TOPICS = {
@@ -165,33 +167,19 @@ def scenarios() -> list[Scenario]:
     return list(load_bank().scenarios)
 
 
-def _show_markdown(text: str) -> None:
-    """Markdown in a notebook, plain text elsewhere."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-
-        if get_ipython() is not None:
-            display(Markdown(text))
-            return
-    except ImportError:
-        pass
-    print(text)
-
-
 def show_scenario(scenario_id: str) -> None:
     """Display one debugging scenario: symptom, diagnosis, fixes."""
     by_id = {s.id: s for s in load_bank().scenarios}
     if scenario_id not in by_id:
         raise ValueError(f"No scenario {scenario_id!r}; choose one of {', '.join(by_id)}.")
-    _show_markdown(by_id[scenario_id].markdown())
+    show_markdown(by_id[scenario_id].markdown())
 
 
 def show_questions(
     topic: str | None = None, lesson: str | None = None, ids: Iterable[str] | None = None, answers: bool = True
 ) -> None:
     """Display the questions (answers folded, click to open) in a notebook; print them elsewhere."""
-    _show_markdown("\n".join(q.markdown(answers) for q in questions(topic, lesson, ids)))
+    show_markdown("\n".join(q.markdown(answers) for q in questions(topic, lesson, ids)))
 
 
 # -- grading -----------------------------------------------------------------------------------------------------

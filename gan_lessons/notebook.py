@@ -6,10 +6,13 @@ import inspect
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import FAST_ENV, fast_mode
-from .device import DeviceSetup, configure_device
+
+if TYPE_CHECKING:  # imported in setup_notebook, after the log level is set: this module loads no TensorFlow
+    from .device import DeviceSetup
 
 
 def in_colab() -> bool:
@@ -30,6 +33,8 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
     import matplotlib.pyplot as plt
     import tensorflow as tf
 
+    from .device import configure_device
+
     # TensorFlow's Python warnings (e.g. "triggered tf.function retracing" when a lesson predicts with several
     # small models in turn) say nothing a student can act on; errors still show.
     tf.get_logger().setLevel("ERROR")
@@ -42,15 +47,23 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
     return setup
 
 
-def show_source(obj) -> None:
-    """Show the source code of a package function or class in the notebook."""
-    source = inspect.getsource(obj)
+def show_markdown(text: str) -> None:
+    """Markdown rendered in a notebook, plain text elsewhere (a terminal, a script)."""
     try:
+        from IPython import get_ipython
         from IPython.display import Markdown, display
 
-        display(Markdown(f"```python\n{source}```"))
-    except ImportError:  # outside IPython
-        print(source)
+        if get_ipython() is not None:
+            display(Markdown(text))
+            return
+    except ImportError:
+        pass
+    print(text)
+
+
+def show_source(obj) -> None:
+    """Show the source code of a package function or class in the notebook."""
+    show_markdown(f"```python\n{inspect.getsource(obj)}```")
 
 
 def run_dir(name: str, drive: bool = False) -> Path:

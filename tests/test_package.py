@@ -107,6 +107,29 @@ def test_package_imports_lazily():
         gl.nothing  # noqa: B018
 
 
+def test_light_modules_load_no_tensorflow():
+    """The package, the setup cell's module (before setup_notebook sets the log level), the bank and the errors."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import gan_lessons, gan_lessons.notebook, gan_lessons.interview, gan_lessons.errors, gan_lessons.config\n"
+        "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_show_source_prints_outside_a_notebook(capsys):
+    from gan_lessons import notebook
+
+    notebook.show_source(losses.discriminator_loss)
+    out = capsys.readouterr().out
+    assert out.startswith("```python\ndef discriminator_loss(") and out.rstrip().endswith("```")
+
+
 def test_run_dir_keeps_real_runs_and_isolates_fast_mode(monkeypatch, tmp_path, capsys):
     from gan_lessons import notebook
 
