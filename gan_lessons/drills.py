@@ -9,6 +9,7 @@ Taught in ``09_interview_prep``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -146,7 +147,7 @@ DRILLS: tuple[Drill, ...] = (
         _SIGMOID_CRITIC,
         "critic",
         "Fix `critic()` so it is a proper Wasserstein critic for points of shape (batch, 2).",
-        exercises.check_critic,
+        functools.partial(exercises.check_critic, called="critic"),
     ),
     Drill(
         "batch-norm-critic",
@@ -155,7 +156,7 @@ DRILLS: tuple[Drill, ...] = (
         _BATCH_NORM_CRITIC,
         "critic",
         "Fix `critic()` so the per-sample gradient penalty constrains the right function.",
-        exercises.check_critic,
+        functools.partial(exercises.check_critic, called="critic"),
     ),
     Drill(
         "zero-parameter-block",
@@ -163,9 +164,9 @@ DRILLS: tuple[Drill, ...] = (
         "06_stylegan_block",
         inspect.getsource(pitfalls.FlawedStyleBlock),
         "FlawedStyleBlock",
-        "Write a block (a `keras.layers.Layer` taking `filters`, called on `[x, w]`) whose convolution, style and "
-        "noise strength are real, trainable weights and whose style is applied.",
-        exercises.check_style_block,
+        "Write a block `StyleBlock` (a `keras.layers.Layer` taking `filters`, called on `[x, w]`) whose "
+        "convolution, style and noise strength are real, trainable weights and whose style is applied.",
+        functools.partial(exercises.check_style_block, called="StyleBlock"),
     ),
     Drill(
         "empty-slice",
@@ -183,7 +184,7 @@ DRILLS: tuple[Drill, ...] = (
         _RMSE_LOSS,
         "generator_loss",
         "Write the generator loss a GAN actually uses, from the discriminator's logits on fakes.",
-        exercises.check_generator_loss,
+        functools.partial(exercises.check_generator_loss, called="generator_loss"),
     ),
     Drill(
         "format-a-list",
@@ -201,7 +202,7 @@ DRILLS: tuple[Drill, ...] = (
         _GRADIENT_ASCENT,
         "generator_loss",
         "Fix `generator_loss(fake_logits)`: which way does this version push D(G(z)), and what should it minimise?",
-        exercises.check_generator_loss,
+        functools.partial(exercises.check_generator_loss, called="generator_loss"),
     ),
     Drill(
         "normal-interpolation",

@@ -80,11 +80,12 @@ def _check_number(
     return _result(name, WRONG, otherwise.format(value=f"{value:g}"))
 
 
-def check_generator_loss(fn: Callable | None) -> CheckResult:
-    """Lesson 02, exercise 1: the non-saturating generator loss from logits, ``-mean(log D(G(z)))``."""
+def check_generator_loss(fn: Callable | None, called: str = "my_generator_loss") -> CheckResult:
+    """Lesson 02, exercise 1: the non-saturating generator loss from logits, ``-mean(log D(G(z)))``.
+    ``called``: the function's name in the messages."""
     name = "non-saturating generator loss"
     if _not_attempted(fn):
-        return _result(name, NOT_ATTEMPTED, "write my_generator_loss(fake_logits) and run the check again.")
+        return _result(name, NOT_ATTEMPTED, f"write {called}(fake_logits) and run the check again.")
     cases = [
         np.array([[-8.0], [3.0], [0.5]], np.float32),  # first: here the minimax loss and -(the right loss) differ
         np.array([[0.0], [0.0]], np.float32),
@@ -534,14 +535,15 @@ def check_projection_logit(value) -> CheckResult:
 STYLE_BLOCK_INPUT = ((2, 7, 7, 4), (2, 16))  # x and w the check feeds to the student's block
 
 
-def check_style_block(block_class) -> CheckResult:
+def check_style_block(block_class, called: str = "MyStyleBlock") -> CheckResult:
     """Lesson 06, exercise 1: a fixed ``FlawedStyleBlock`` -- ``block_class(filters)`` called on ``[x, w]``
-    must convolve (3x3), add noise with a learned per-channel strength, and apply AdaIN with ``w``."""
+    must convolve (3x3), add noise with a learned per-channel strength, and apply AdaIN with ``w``.
+    ``called``: the class's name in the messages."""
     import keras
 
     name = "a StyleGAN block built right"
     if _not_attempted(block_class):
-        return _result(name, NOT_ATTEMPTED, "write the class MyStyleBlock and run the check again.")
+        return _result(name, NOT_ATTEMPTED, f"write the class {called} and run the check again.")
     rng = np.random.default_rng(0)
     x = rng.standard_normal(STYLE_BLOCK_INPUT[0]).astype(np.float32)
     w_a, w_b = (rng.standard_normal(STYLE_BLOCK_INPUT[1]).astype(np.float32) for _ in range(2))
@@ -553,7 +555,7 @@ def check_style_block(block_class) -> CheckResult:
     except NotImplementedError:
         return _result(name, NOT_ATTEMPTED, "the class still raises NotImplementedError.")
     except Exception as exc:
-        return _result(name, WRONG, f"calling MyStyleBlock(8) on [x, w] raised {exc!r}.")
+        return _result(name, WRONG, f"calling {called}(8) on [x, w] raised {exc!r}.")
     if out_a.shape != (2, 7, 7, 8):
         return _result(name, WRONG, f"expected an output of shape (2, 7, 7, 8), got {out_a.shape}.")
     params = block.count_params()
@@ -669,14 +671,15 @@ def check_gradient_penalty(fn: Callable | None) -> CheckResult:
     )
 
 
-def check_critic(builder: Callable | None) -> CheckResult:
-    """Lesson 05, exercise 2: ``fixed_critic()`` returns the drill's critic made a proper WGAN-GP critic."""
+def check_critic(builder: Callable | None, called: str = "fixed_critic") -> CheckResult:
+    """Lesson 05, exercise 2: ``fixed_critic()`` returns the drill's critic made a proper WGAN-GP critic.
+    ``called``: the function's name in the messages (lesson 09's drills call it ``critic``)."""
     import keras
 
     name = "critic"
     if _not_attempted(builder):
-        return _result(name, NOT_ATTEMPTED, "write fixed_critic() returning a keras model (2,) -> (1,).")
-    critic, early = _call(name, builder, "fixed_critic()")
+        return _result(name, NOT_ATTEMPTED, f"write {called}() returning a keras model (2,) -> (1,).")
+    critic, early = _call(name, builder, f"{called}()")
     if early is not None:
         return early
     if not isinstance(critic, keras.Model) or tuple(critic.input_shape) != (None, 2):

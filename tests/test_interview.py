@@ -1,3 +1,4 @@
+import re
 import sys
 from pathlib import Path
 
@@ -202,6 +203,15 @@ def test_drill_rejects_its_snippet_and_accepts_the_fix(drill_id):
 def test_negated_generator_loss_gets_its_own_hint():
     result = drills.check("gradient-ascent", drills.buggy("gradient-ascent"))
     assert "pushes D(G(z)) down" in result.message
+
+
+def test_drill_prompts_name_what_the_drill_defines():
+    """Drills reuse the lessons' checks; their prompts name the drill's function, not the lesson's."""
+    for found in drills.DRILLS:
+        message = drills.check(found.id, ...).message
+        named = re.search(r"write (?:the class )?([A-Za-z_]\w*)", message)
+        assert named, f"{found.id}: {message!r} names nothing to write"
+        assert re.search(rf"\b{named.group(1)}\b", found.snippet + found.task), f"{found.id}: {message!r}"
 
 
 def test_unknown_drill():
