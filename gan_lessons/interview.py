@@ -312,41 +312,24 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
 
 
 # -- debugging scenarios, reproduced with tiny runs -----------------------------------------------------------------
-def _gan_1d(g_loss: str, seed: int, d_rate: float = 1e-3, g_rate: float = 1e-3, optimizer: str = "adam"):
-    import keras
-
-    from .theory import build_discriminator_1d, build_generator_1d
-    from .training import GAN
-
-    keras.utils.set_random_seed(seed)
-    gan = GAN(build_generator_1d(), build_discriminator_1d(), seed=seed, name="gan_1d")
-    if optimizer == "sgd":
-        gan.compile(keras.optimizers.SGD(d_rate), keras.optimizers.SGD(g_rate), g_loss=g_loss)
-    else:
-        gan.compile(keras.optimizers.Adam(d_rate, beta_1=0.5), keras.optimizers.Adam(g_rate, beta_1=0.5), g_loss=g_loss)
-    return gan
-
-
 def reproduce_d_wins(steps: int = 300, data_mean: float = 6.0, seed: int = 0) -> dict:
     """The discriminator wins at once: it learns 10 times faster than the generator (Adam 1e-3 against 1e-4) and the
     data, N(data_mean, 0.5), lie far from where the generator starts (about 0).  Trains the same 1-D GAN with the
     minimax and with the non-saturating generator loss for ``steps`` steps and returns, for each, the last
     discriminator loss, mean D(G(z)), the generator's gradient factor at that D(G(z)) and the mean of its samples."""
-    import keras
-
-    from .theory import generator_gradient_magnitudes
+    from .theory import discriminator_on_grid, gan_1d, generator_gradient_magnitudes
     from .training import train
 
     real = np.random.default_rng(seed).normal(data_mean, 0.5, (4096, 1)).astype("float32")
     noise = np.random.default_rng(seed + 1).standard_normal((2000, 4)).astype("float32")
     out = {}
     for loss in ("minimax", "non_saturating"):
-        gan = _gan_1d(loss, seed, d_rate=1e-3, g_rate=1e-4)
+        gan = gan_1d(seed, loss, d_rate=1e-3, g_rate=1e-4)
         history = train(
             gan, real, steps=steps, steps_per_epoch=max(1, steps // 3), batch_size=128, seed=seed, verbose=0
         )
         samples = gan.generate(noise)
-        d_fake = float(np.mean(keras.ops.convert_to_numpy(keras.ops.sigmoid(gan.discriminator(samples)))))
+        d_fake = float(np.mean(discriminator_on_grid(gan.discriminator, samples[:, 0])))
         out[loss] = {
             "d_loss": history["d_loss"][-1],
             "d_of_fake": d_fake,
@@ -387,10 +370,12 @@ def reproduce_unconstrained_critic(checkpoints: Iterable[int] = (100, 300, 900),
 
 def reproduce_divergence(learning_rate: float = 50.0, steps: int = 200, seed: int = 0) -> str:
     """Plain SGD with a learning rate far too high on the 1-D GAN: returns the explanation the trainer stops with."""
-    from .training import TrainingDivergedError, train
+    from .errors import TrainingDivergedError
+    from .theory import gan_1d
+    from .training import train
 
     real = np.random.default_rng(seed).normal(2.0, 0.5, (4096, 1)).astype("float32")
-    gan = _gan_1d("non_saturating", seed, learning_rate, learning_rate, optimizer="sgd")
+    gan = gan_1d(seed, "non_saturating", learning_rate, learning_rate, optimizer="sgd")
     try:
         train(gan, real, steps=steps, steps_per_epoch=10, batch_size=128, seed=seed, verbose=0)
     except TrainingDivergedError as error:

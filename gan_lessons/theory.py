@@ -223,6 +223,29 @@ def build_generator_1d(latent_dim: int = 4, hidden_units: tuple[int, ...] = (64,
     return keras.Model(inputs, keras.layers.Dense(1, dtype="float32")(x), name=name)
 
 
+def gan_1d(
+    seed: int = 0,
+    g_loss: str = "non_saturating",
+    d_rate: float = 1e-3,
+    g_rate: float = 1e-3,
+    optimizer: str = "adam",
+):
+    """The course's 1-D GAN (:func:`build_generator_1d`, :func:`build_discriminator_1d`) in its trainer, compiled
+    with Adam(beta_1=0.5) -- or plain SGD -- at the given learning rates and generator loss: lesson 01's game and
+    lesson 09's reproductions."""
+    import keras
+
+    from .training import GAN
+
+    optimizers = {"adam": lambda rate: keras.optimizers.Adam(rate, beta_1=0.5), "sgd": keras.optimizers.SGD}
+    if optimizer not in optimizers:
+        raise ValueError(f"optimizer must be one of {', '.join(optimizers)}, got {optimizer!r}.")
+    keras.utils.set_random_seed(seed)
+    gan = GAN(build_generator_1d(), build_discriminator_1d(), seed=seed, name="gan_1d")
+    gan.compile(optimizers[optimizer](d_rate), optimizers[optimizer](g_rate), g_loss=g_loss)
+    return gan
+
+
 def train_gan_1d(
     data_samples: np.ndarray, steps: int, x_grid, snapshots: int = 6, seed: int = 0, batch_size: int = 256
 ):
@@ -232,22 +255,17 @@ def train_gan_1d(
     import keras
 
     from .data import make_dataset
-    from .training import GAN, train
+    from .training import train
 
     if not isinstance(snapshots, int) or snapshots < 1:
         raise ValueError(f"snapshots must be a positive integer, got {snapshots!r}.")
-    keras.utils.set_random_seed(seed)
-    gan = GAN(build_generator_1d(), build_discriminator_1d(), seed=seed, name="gan_1d")
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
-    x_grid = np.asarray(x_grid, "float32")[:, None]
+    gan = gan_1d(seed)
     noise = np.random.default_rng(seed).standard_normal((2000, gan.latent_dim)).astype("float32")
     frames = []
 
     def snapshot():
-        d = keras.ops.sigmoid(gan.discriminator.predict(x_grid, verbose=0))
-        frames.append(
-            {"step": gan.step, "samples": gan.generate(noise)[:, 0], "d": keras.ops.convert_to_numpy(d)[:, 0]}
-        )
+        d = discriminator_on_grid(gan.discriminator, x_grid)
+        frames.append({"step": gan.step, "samples": gan.generate(noise)[:, 0], "d": d})
 
     class Snapshot(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):

@@ -155,6 +155,18 @@ def test_one_dimensional_gan_moves_towards_the_data():
     assert all(f["d"].shape == x.shape and 0 <= f["d"].min() and f["d"].max() <= 1 for f in frames)
 
 
+def test_gan_1d_compiles_the_optimizers_asked_for():
+    import keras
+
+    gan = theory.gan_1d(seed=1, g_loss="minimax", d_rate=1e-3, g_rate=1e-4)
+    assert isinstance(gan.d_optimizer, keras.optimizers.Adam) and gan.d_optimizer.beta_1 == 0.5
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert isinstance(theory.gan_1d(optimizer="sgd").g_optimizer, keras.optimizers.SGD)
+    with pytest.raises(ValueError, match="optimizer must be one of adam, sgd, got 'rmsprop'"):
+        theory.gan_1d(optimizer="rmsprop")
+
+
 def test_explorer_draws_without_a_front_end():
     import matplotlib.pyplot as plt
 
