@@ -175,7 +175,7 @@ def _train(args) -> int:
     if args.model == "kde":
         return _train_kde(args)
 
-    from . import data, plotting
+    from . import plotting
     from .config import budget
     from .device import configure_device
     from .recipes import get_recipe
@@ -198,18 +198,8 @@ def _train(args) -> int:
                     f"Warning: {out} was trained with {key}={previous[key]}, now {now}: the resumed run will differ "
                     "from an uninterrupted one."
                 )
-    setup = configure_device()
-    if recipe.translation:
-        from .translation import load_task
-
-        dataset = load_task(recipe.dataset, seed=args.seed)
-    else:
-        dataset = data.load_dataset(recipe.dataset, source=args.mnist)
-    gan = recipe.build(args.seed, setup)
-    if recipe.translation:
-        train_images, train_labels = dataset.train_images, dataset.labels_for(gan)
-    else:
-        train_images, train_labels = dataset.images, (dataset.labels if recipe.conditional else None)
+    gan = recipe.build(args.seed, configure_device())
+    dataset, train_images, train_labels = recipe.training_data(gan, args.seed, source=args.mnist)
     info = {
         "model": args.model,
         "steps": plan.steps,

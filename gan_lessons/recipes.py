@@ -24,6 +24,20 @@ class Recipe:
     conditional: bool = False  # trained on (images, labels); samples are drawn for given labels
     translation: bool = False  # an image-to-image task of gan_lessons.translation (dataset names the task)
 
+    def training_data(self, gan: GAN, seed: int = 0, source: str = "auto"):
+        """``(dataset, images, labels)``: what ``train(gan, images, labels=labels, ...)`` takes for this recipe
+        (the digits for a conditional GAN; the paired inputs, or domain B and the classes, for a translation task),
+        and the dataset they come from.  ``source`` picks the MNIST source (:func:`gan_lessons.data.load_mnist`)."""
+        if self.translation:
+            from .translation import load_task
+
+            task = load_task(self.dataset, seed=seed)
+            return task, task.train_images, task.labels_for(gan)
+        from .data import load_dataset
+
+        dataset = load_dataset(self.dataset, source=source)
+        return dataset, dataset.images, (dataset.labels if self.conditional else None)
+
 
 def _classic_gan(
     name: str,

