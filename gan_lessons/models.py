@@ -159,19 +159,25 @@ def build_dcgan_discriminator(
     image_shape: Sequence[int] = MNIST_SHAPE,
     base_filters: int = 64,
     name: str = "discriminator",
+    num_classes: int = 0,
 ) -> keras.Model:
     """DCGAN discriminator: two stride-2 convolutions (no pooling) with LeakyReLU(0.2), one logit.
 
     Images ``(batch, H, W, C)`` in [-1, 1] -> Conv 4x4/2 (no BN on the input layer, as in the
     paper) -> LeakyReLU -> Conv 4x4/2 -> BN -> LeakyReLU -> Flatten -> Dense -> logits ``(batch, 1)``
-    (float32 even under mixed precision).  Taught in ``03_dcgan``.
+    (float32 even under mixed precision).  Taught in ``03_dcgan``.  With ``num_classes`` it also says which
+    class the image shows (an auxiliary classifier on the same features, as in AC-GAN): outputs
+    ``[logits, class logits (batch, num_classes)]``.
     """
     _check_positive_int("base_filters", base_filters)
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0 or num_classes == 1:
+        raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
     shape = _check_dcgan_shape(image_shape)
     images = keras.Input(shape, name="images")
-    logits = layers.Dense(1, dtype="float32", kernel_initializer=dcgan_init(), name="logit")(
-        _dcgan_features(images, base_filters)
-    )
+    features = _dcgan_features(images, base_filters)
+    logits = layers.Dense(1, dtype="float32", kernel_initializer=dcgan_init(), name="logit")(features)
+    if num_classes:
+        logits = [logits, layers.Dense(num_classes, dtype="float32", name="class_logits")(features)]
     return keras.Model(images, logits, name=name)
 
 

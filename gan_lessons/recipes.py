@@ -157,11 +157,19 @@ def pix2pix(seed: int = 0, setup: DeviceSetup | None = None, l1_weight: float = 
     return _classic_gan("pix2pix", players, seed, setup, convolutional=True, gan_class=Pix2Pix, l1_weight=l1_weight)
 
 
-def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float = 10.0) -> GAN:
+def srgan(
+    seed: int = 0,
+    setup: DeviceSetup | None = None,
+    content_weight: float = 10.0,
+    num_classes: int = 0,
+    class_weight: float = 1.0,
+) -> GAN:
     """Lesson 10's SRGAN-style x4 upscaler: 7x7 -> 28x28 with pixel shuffle, against lesson 03's DCGAN
     discriminator; the content loss is measured in the digit classifier's 64 features (the offline stand-in
     for VGG) with weight 10 (measured at 3,000 steps: 94.0 % of digits read correctly, against 92.9 % at weight 1
-    and 93.6 % at 30), plus pixel MSE and the adversarial loss."""
+    and 93.6 % at 30), plus pixel MSE and the adversarial loss.  ``num_classes=10``: class-aware, with an auxiliary
+    classifier in the discriminator as lesson 10's CycleGAN has; measured at 12,000 steps it reads 94.6 % (class
+    weight 1; 94.8 % at 9,000) and 94.1 % (weight 3), no better than the plain 94.2 %: the 7x7 inputs set the limit."""
     import keras
 
     from .classifier import FEATURES, load_classifier
@@ -173,7 +181,7 @@ def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float
     features = keras.Model(classifier.input, classifier.get_layer(FEATURES).output, name="content_features")
 
     def players():
-        return build_sr_generator(filters=32), build_dcgan_discriminator()
+        return build_sr_generator(filters=32), build_dcgan_discriminator(num_classes=num_classes)
 
     return _classic_gan(
         "srgan",
@@ -184,6 +192,8 @@ def srgan(seed: int = 0, setup: DeviceSetup | None = None, content_weight: float
         gan_class=SuperResolutionGAN,
         feature_extractor=features,
         content_weight=content_weight,
+        num_classes=num_classes,
+        class_weight=class_weight,
     )
 
 

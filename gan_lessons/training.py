@@ -567,13 +567,45 @@ class ImageToImageGAN(GAN):
     Trained on pairs: ``train(gan, targets, labels=inputs, ...)`` (the inputs ride in the labels' slot, so the
     pairs stay together in every batch).  One step updates D on (real, fake) and G on the adversarial loss plus
     :meth:`reconstruction_loss`; subclasses change only that and :meth:`score`.  Taught in ``10_image_translation``.
+
+    Class-aware (``num_classes`` > 0, a discriminator that also classifies: ``build_patchgan(num_classes=...)``
+    or ``build_dcgan_discriminator(num_classes=...)``): where the training images have class labels, the
+    discriminator also learns to classify the real images (an auxiliary classifier, as in AC-GAN), and the
+    generator is also asked, with weight ``class_weight``, that its outputs be classified as the class of their
+    input.  Train with ``labels=(inputs, classes)``.
     """
 
     reconstruction_name = "reconstruction"  # the history key of the non-adversarial loss
 
-    def __init__(self, generator, discriminator, **kwargs):
+    def __init__(self, generator, discriminator, num_classes: int = 0, class_weight: float = 1.0, **kwargs):
+        if not isinstance(class_weight, int | float) or isinstance(class_weight, bool) or not class_weight >= 0:
+            raise ValueError(f"class_weight must be a number >= 0, got {class_weight!r}.")
+        self._check_classifies("discriminator", discriminator, num_classes)
         super().__init__(generator, discriminator, **kwargs)
+        self.num_classes, self.class_weight = num_classes, float(class_weight)
         self.reconstruction_tracker = keras.metrics.Mean(name=self.reconstruction_name)
+
+    @staticmethod
+    def _check_classifies(name: str, discriminator, num_classes: int) -> None:
+        """``num_classes`` is valid and ``discriminator`` classifies that many classes (0: it does not classify)."""
+        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0:
+            raise ValueError(f"num_classes must be 0 (no class labels) or the number of classes, got {num_classes!r}.")
+        classes = discriminator.outputs[1].shape[-1] if len(getattr(discriminator, "outputs", ())) == 2 else 0
+        if classes != num_classes:
+            raise ValueError(
+                f"{name} classifies {classes} classes but num_classes={num_classes}: a class-aware model's "
+                "discriminators also classify (build_patchgan(num_classes=...), build_dcgan_discriminator("
+                "num_classes=...)), a plain one's do not."
+            )
+
+    def _split(self, out):
+        """``(real/fake logits, class logits or None)`` from what a discriminator returns."""
+        return (out[0], out[1]) if self.num_classes else (out, None)
+
+    @staticmethod
+    def class_loss(class_logits, classes):
+        """Cross-entropy of the auxiliary classifier's logits against the classes (log(10) for a blind guess)."""
+        return ops.mean(keras.losses.sparse_categorical_crossentropy(classes, class_logits, from_logits=True))
 
     @staticmethod
     def _noise_shape(generator) -> tuple:
@@ -605,19 +637,34 @@ class ImageToImageGAN(GAN):
         """The non-adversarial part of the generator's loss (already weighted)."""
         raise NotImplementedError
 
-    def train_step(self, data):
-        targets, inputs = self.unpack_batch(data)
-        if inputs is None:
+    def _unpack_pairs(self, data):
+        """``(targets, inputs, classes or None)`` of a batch."""
+        targets, labels = self.unpack_batch(data)
+        if self.num_classes:
+            if not isinstance(labels, tuple) or len(labels) != 2:
+                raise ValueError(
+                    f"A class-aware {self.name} trains on pairs and their classes: "
+                    "train(gan, targets, labels=(inputs, classes), ...)."
+                )
+            return targets, labels[0], tf.cast(labels[1], tf.int32)
+        if labels is None or isinstance(labels, tuple):
             raise ValueError(f"{self.name} trains on pairs: train(gan, targets, labels=inputs, ...).")
+        return targets, labels, None
+
+    def train_step(self, data):
+        targets, inputs, classes = self._unpack_pairs(data)
         targets, inputs = tf.cast(targets, tf.float32), tf.cast(inputs, tf.float32)
         share = 1.0 / self._replicas()
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(inputs, training=True)
-            real_logits = self.score(targets, inputs, training=True)
-            fake_logits = self.score(fake, inputs, training=True)
+            real_logits, real_classes = self._split(self.score(targets, inputs, training=True))
+            fake_logits, fake_classes = self._split(self.score(fake, inputs, training=True))
             d_loss = self.discriminator_loss(real_logits, fake_logits)
             reconstruction = self.reconstruction_loss(targets, fake)
             g_loss = self.generator_loss(fake_logits) + reconstruction
+            if self.num_classes:  # D learns the classes from real images; G's output must show its input's class
+                d_loss += self.class_loss(real_classes, classes)
+                g_loss += self.class_weight * self.class_loss(fake_classes, classes)
             d_scaled = self.d_optimizer.scale_loss(d_loss * share)
             g_scaled = self.g_optimizer.scale_loss(g_loss * share)
         self._apply_both(d_tape, d_scaled, d_loss, g_tape, g_scaled, g_loss)
@@ -712,44 +759,25 @@ class CycleGAN(ImageToImageGAN):
         cycle_weight: float = 10.0,
         identity_weight: float = 5.0,
         num_classes: int = 0,
-        class_weight: float = 1.0,
         **kwargs,
     ):
-        for name, value in (
-            ("cycle_weight", cycle_weight),
-            ("identity_weight", identity_weight),
-            ("class_weight", class_weight),
-        ):
+        for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
                 raise ValueError(f"{name} must be a number >= 0 (10 and 5 in CycleGAN), got {value!r}.")
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0:
-            raise ValueError(f"num_classes must be 0 (plain CycleGAN) or the number of classes, got {num_classes!r}.")
         for name, net in (("g_ba", g_ba), ("d_a", d_a)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(net).__name__}.")
-        super().__init__(g_ab, d_b, **kwargs)
+        for name, net in (("d_a", d_a), ("d_b", d_b)):
+            self._check_classifies(name, net, num_classes)
+        super().__init__(g_ab, d_b, num_classes=num_classes, **kwargs)
         if tuple(g_ba.output_shape[1:]) != tuple(self._image_shape(d_a)[1:]):
             raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {self._image_shape(d_a)[1:]}.")
-        for name, net in (("d_a", d_a), ("d_b", d_b)):
-            classes = net.outputs[1].shape[-1] if len(net.outputs) == 2 else 0
-            if classes != num_classes:
-                raise ValueError(
-                    f"{name} classifies {classes} classes but num_classes={num_classes}: a class-aware CycleGAN's "
-                    "discriminators also classify (build_patchgan(num_classes=...)), a plain one's do not."
-                )
         self.generator_ba, self.discriminator_a = g_ba, d_a
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
-        self.num_classes, self.class_weight = num_classes, float(class_weight)
 
     def _judge(self, discriminator, images):
         """``(patch logits, class logits or None)``."""
-        out = discriminator(images, training=True)
-        return (out[0], out[1]) if self.num_classes else (out, None)
-
-    @staticmethod
-    def class_loss(class_logits, classes):
-        """Cross-entropy of the auxiliary classifier's logits against the classes (log(10) for a blind guess)."""
-        return ops.mean(keras.losses.sparse_categorical_crossentropy(classes, class_logits, from_logits=True))
+        return self._split(discriminator(images, training=True))
 
     def _unpack_domains(self, data):
         real_a, labels = self.unpack_batch(data)

@@ -234,11 +234,12 @@ class TranslationTask:
     test_labels: np.ndarray
     test_targets: np.ndarray | None
     description: str
-    train_classes: tuple[np.ndarray, np.ndarray] | None = None  # CycleGAN: the digit of each image of A and of B
+    # The digit of each training image (SR: of each pair; CycleGAN: of each image of A and of B), for class-aware models
+    train_classes: tuple[np.ndarray, ...] | None = None
 
     def labels_for(self, gan) -> np.ndarray | tuple:
         """What ``train(gan, task.train_images, labels=...)`` takes: the paired inputs or domain B, and for a
-        class-aware CycleGAN also the classes of both domains."""
+        class-aware model also the classes (of the pairs; of both CycleGAN domains)."""
         if getattr(gan, "num_classes", 0) and self.train_classes is not None:
             return (self.train_inputs, *self.train_classes)
         return self.train_inputs
@@ -264,7 +265,14 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
         )
     if name == "srgan":
         return TranslationTask(
-            name, train_x, downsample(train_x), downsample(test_x), test_y, test_x, "MNIST 7x7 -> 28x28 (x4)"
+            name,
+            train_x,
+            downsample(train_x),
+            downsample(test_x),
+            test_y,
+            test_x,
+            "MNIST 7x7 -> 28x28 (x4)",
+            (np.asarray(train_y),),
         )
     sk = load_digits()
     order = np.random.default_rng(seed).permutation(len(sk.images))

@@ -152,6 +152,57 @@ def test_class_aware_cyclegan_needs_classifying_discriminators():
         train(plain, _digits(16), labels=(_digits(16), np.zeros(16), np.zeros(16)), steps=2, batch_size=8, verbose=0)
 
 
+def _class_aware_sr(**kwargs):
+    from gan_lessons.models import build_dcgan_discriminator
+
+    features = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten()])
+    generator = translation.build_sr_generator(filters=8, blocks=1)
+    discriminator = build_dcgan_discriminator(base_filters=8, num_classes=10)
+    return SuperResolutionGAN(generator, discriminator, features, **{"num_classes": 10, **kwargs})
+
+
+def test_class_aware_sr_learns_the_classes_from_the_pairs_labels():
+    gan = _compiled(_class_aware_sr(class_weight=2.0))
+    assert gan.discriminator.output_shape == [(None, 1), (None, 10)] and gan.class_weight == 2.0
+    targets = _digits(32)
+    inputs, classes = translation.downsample(targets), np.arange(32) % 10
+    head = gan.discriminator.get_layer("class_logits")
+    before = [w.copy() for w in head.get_weights()]
+    history = train(gan, targets, labels=(inputs, classes), steps=4, steps_per_epoch=2, batch_size=8, verbose=0)
+    assert all(np.all(np.isfinite(v)) for v in history.values())
+    assert any(np.abs(x - y).max() > 0 for x, y in zip(before, head.get_weights(), strict=True))
+    assert gan.generate(inputs[:3]).shape == (3, 28, 28, 1)
+    with pytest.raises(ValueError, match=r"labels=\(inputs, classes\)"):
+        train(gan, targets, labels=inputs, steps=6, batch_size=8, verbose=0)
+
+
+def test_class_aware_sr_needs_a_classifying_discriminator():
+    from gan_lessons.models import build_dcgan_discriminator
+
+    features = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()])
+    generator = translation.build_sr_generator(filters=8, blocks=1)
+    with pytest.raises(ValueError, match="discriminator classifies 0 classes but num_classes=10"):
+        SuperResolutionGAN(generator, build_dcgan_discriminator(base_filters=8), features, num_classes=10)
+    with pytest.raises(ValueError, match="discriminator classifies 10 classes but num_classes=0"):
+        _class_aware_sr(num_classes=0)
+    with pytest.raises(ValueError, match="class_weight must be a number >= 0"):
+        _class_aware_sr(class_weight=-1)
+    with pytest.raises(ValueError, match="num_classes must be 0 .no classifier. or >= 2"):
+        build_dcgan_discriminator(num_classes=1)
+    plain = _compiled(SuperResolutionGAN(generator, build_dcgan_discriminator(base_filters=8), features))
+    targets = _digits(16)
+    with pytest.raises(ValueError, match=r"trains on pairs: train\(gan, targets, labels=inputs"):
+        train(plain, targets, labels=(translation.downsample(targets), np.zeros(16)), steps=2, batch_size=8, verbose=0)
+
+
+def test_the_sr_task_gives_the_digit_of_each_pair():
+    task = translation.load_task("srgan")
+    (classes,) = task.train_classes
+    assert len(classes) == len(task.train_images) and set(classes) == set(range(10))
+    labels = task.labels_for(_class_aware_sr())
+    assert labels[0] is task.train_inputs and labels[1] is classes
+
+
 def test_the_cyclegan_task_gives_the_classes_of_both_domains():
     task = translation.load_task("cyclegan")
     classes_a, classes_b = task.train_classes
