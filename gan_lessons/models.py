@@ -174,8 +174,11 @@ def build_dcgan_discriminator(
         raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
     shape = _check_dcgan_shape(image_shape)
     images = keras.Input(shape, name="images")
+    # The head is made before the body, as it always was: its initializer draws its seed first, so the shipped
+    # models' initial weights stay what a fixed seed gave them.
+    head = layers.Dense(1, dtype="float32", kernel_initializer=dcgan_init(), name="logit")
     features = _dcgan_features(images, base_filters)
-    logits = layers.Dense(1, dtype="float32", kernel_initializer=dcgan_init(), name="logit")(features)
+    logits = head(features)
     if num_classes:
         logits = [logits, layers.Dense(num_classes, dtype="float32", name="class_logits")(features)]
     return keras.Model(images, logits, name=name)
