@@ -22,6 +22,12 @@ def _check_positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
+def _check_num_classes(num_classes) -> None:
+    """A discriminator's auxiliary classifier: 0 (none) or at least 2 classes."""
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0 or num_classes == 1:
+        raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
+
+
 def _check_image_shape(image_shape) -> tuple[int, int, int]:
     shape = tuple(image_shape)
     if len(shape) != 3 or not all(isinstance(s, int) and s > 0 for s in shape):
@@ -170,8 +176,7 @@ def build_dcgan_discriminator(
     ``[logits, class logits (batch, num_classes)]``.
     """
     _check_positive_int("base_filters", base_filters)
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0 or num_classes == 1:
-        raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
+    _check_num_classes(num_classes)
     shape = _check_dcgan_shape(image_shape)
     images = keras.Input(shape, name="images")
     # The head is made before the body, as it always was: its initializer draws its seed first, so the shipped

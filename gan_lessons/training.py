@@ -25,6 +25,13 @@ from .errors import CheckpointError, TrainingDivergedError
 from .losses import discriminator_loss, get_generator_loss
 
 
+def _check_weight(name: str, value, usual: str = "") -> float:
+    """A loss weight: a number >= 0 (``usual``: what the paper used, for the message)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+        raise ValueError(f"{name} must be a number >= 0{usual}, got {value!r}.")
+    return float(value)
+
+
 class GAN(keras.Model):
     """Generator + discriminator trained adversarially by ``train_step``.
 
@@ -489,8 +496,7 @@ class WassersteinGAN(GAN):
             raise ValueError(
                 f"n_critic must be a whole number >= 1 (critic updates per generator update), got {n_critic!r}."
             )
-        if not isinstance(gp_weight, int | float) or isinstance(gp_weight, bool) or not gp_weight >= 0:
-            raise ValueError(f"gp_weight must be a number >= 0 (10 in WGAN-GP, 0 for plain WGAN), got {gp_weight!r}.")
+        _check_weight("gp_weight", gp_weight, " (10 in WGAN-GP, 0 for plain WGAN)")
         if clip_value is not None and not (isinstance(clip_value, int | float) and clip_value > 0):
             raise ValueError(f"clip_value must be a positive number (0.01 in WGAN) or None, got {clip_value!r}.")
         if gp_weight == 0 and clip_value is None:
@@ -578,11 +584,10 @@ class ImageToImageGAN(GAN):
     reconstruction_name = "reconstruction"  # the history key of the non-adversarial loss
 
     def __init__(self, generator, discriminator, num_classes: int = 0, class_weight: float = 1.0, **kwargs):
-        if not isinstance(class_weight, int | float) or isinstance(class_weight, bool) or not class_weight >= 0:
-            raise ValueError(f"class_weight must be a number >= 0, got {class_weight!r}.")
+        class_weight = _check_weight("class_weight", class_weight)
         self._check_classifies("discriminator", discriminator, num_classes)
         super().__init__(generator, discriminator, **kwargs)
-        self.num_classes, self.class_weight = num_classes, float(class_weight)
+        self.num_classes, self.class_weight = num_classes, class_weight
         self.reconstruction_tracker = keras.metrics.Mean(name=self.reconstruction_name)
 
     @staticmethod
@@ -682,9 +687,7 @@ class Pix2Pix(ImageToImageGAN):
                 "pix2pix's discriminator judges pairs [input, image]: build it with "
                 "gan_lessons.translation.build_patchgan(condition_channels=1)."
             )
-        if not isinstance(l1_weight, int | float) or isinstance(l1_weight, bool) or not l1_weight >= 0:
-            raise ValueError(f"l1_weight must be a number >= 0 (100 in pix2pix), got {l1_weight!r}.")
-        self.l1_weight = float(l1_weight)
+        self.l1_weight = _check_weight("l1_weight", l1_weight, " (100 in pix2pix)")
         super().__init__(generator, discriminator, **kwargs)
 
     @staticmethod
@@ -714,12 +717,10 @@ class SuperResolutionGAN(ImageToImageGAN):
         pixel_weight: float = 1.0,
         **kwargs,
     ):
-        for name, value in (("content_weight", content_weight), ("pixel_weight", pixel_weight)):
-            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        self.content_weight = _check_weight("content_weight", content_weight)
+        self.pixel_weight = _check_weight("pixel_weight", pixel_weight)
         if not isinstance(feature_extractor, keras.Model):
             raise TypeError("feature_extractor must be a keras.Model mapping images to features.")
-        self.content_weight, self.pixel_weight = float(content_weight), float(pixel_weight)
         super().__init__(generator, discriminator, **kwargs)
         self.feature_extractor = feature_extractor
         self.feature_extractor.trainable = False
@@ -761,9 +762,8 @@ class CycleGAN(ImageToImageGAN):
         num_classes: int = 0,
         **kwargs,
     ):
-        for name, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
-            if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
-                raise ValueError(f"{name} must be a number >= 0 (10 and 5 in CycleGAN), got {value!r}.")
+        cycle_weight = _check_weight("cycle_weight", cycle_weight, " (10 in CycleGAN)")
+        identity_weight = _check_weight("identity_weight", identity_weight, " (5 in CycleGAN; 0 leaves it out)")
         for name, net in (("g_ba", g_ba), ("d_a", d_a)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{name} must be a keras.Model, got {type(net).__name__}.")
@@ -773,7 +773,7 @@ class CycleGAN(ImageToImageGAN):
         if tuple(g_ba.output_shape[1:]) != tuple(self._image_shape(d_a)[1:]):
             raise ValueError(f"g_ba makes {g_ba.output_shape[1:]} but d_a expects {self._image_shape(d_a)[1:]}.")
         self.generator_ba, self.discriminator_a = g_ba, d_a
-        self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
+        self.cycle_weight, self.identity_weight = cycle_weight, identity_weight
 
     def _judge(self, discriminator, images):
         """``(patch logits, class logits or None)``."""

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from .models import MNIST_SHAPE, _check_image_shape, _check_positive_int
+from .models import MNIST_SHAPE, _check_image_shape, _check_num_classes, _check_positive_int
 
 
 # -- the data of the three tasks -------------------------------------------------------------
@@ -173,8 +173,7 @@ def build_patchgan(
     ``num_classes`` it also says which class the image shows (an auxiliary classifier on the pooled features, as
     in AC-GAN): outputs ``[patch logits, class logits]``."""
     shape = _check_image_shape(input_shape)
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 0 or num_classes == 1:
-        raise ValueError(f"num_classes must be 0 (no classifier) or >= 2, got {num_classes!r}.")
+    _check_num_classes(num_classes)
     specs = tuple(tuple(spec) for spec in layer_specs)
     if len(specs) < 2 or any(len(spec) != 2 or min(spec) < 1 for spec in specs):
         raise ValueError(f"layer_specs must be >= 2 pairs (kernel, stride) of positive integers, got {layer_specs!r}.")
