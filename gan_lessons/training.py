@@ -582,6 +582,11 @@ class ImageToImageGAN(GAN):
     """
 
     reconstruction_name = "reconstruction"  # the history key of the non-adversarial loss
+    class_arrays = 1  # class-aware: how many class arrays follow the partner images in the labels
+    usage = "{name} trains on pairs: train(gan, targets, labels=inputs, ...)."
+    class_usage = (
+        "A class-aware {name} trains on pairs and their classes: train(gan, targets, labels=(inputs, classes), ...)."
+    )
 
     def __init__(self, generator, discriminator, num_classes: int = 0, class_weight: float = 1.0, **kwargs):
         class_weight = _check_weight("class_weight", class_weight)
@@ -643,18 +648,16 @@ class ImageToImageGAN(GAN):
         raise NotImplementedError
 
     def _unpack_pairs(self, data):
-        """``(targets, inputs, classes or None)`` of a batch."""
-        targets, labels = self.unpack_batch(data)
+        """``(images, partners, *classes)`` of a batch: the targets and their paired inputs (CycleGAN: domains A
+        and B), then ``class_arrays`` class vectors when class-aware (``None`` each otherwise)."""
+        images, labels = self.unpack_batch(data)
         if self.num_classes:
-            if not isinstance(labels, tuple) or len(labels) != 2:
-                raise ValueError(
-                    f"A class-aware {self.name} trains on pairs and their classes: "
-                    "train(gan, targets, labels=(inputs, classes), ...)."
-                )
-            return targets, labels[0], tf.cast(labels[1], tf.int32)
+            if not isinstance(labels, tuple) or len(labels) != 1 + self.class_arrays:
+                raise ValueError(self.class_usage.format(name=self.name))
+            return (images, labels[0], *(tf.cast(classes, tf.int32) for classes in labels[1:]))
         if labels is None or isinstance(labels, tuple):
-            raise ValueError(f"{self.name} trains on pairs: train(gan, targets, labels=inputs, ...).")
-        return targets, labels, None
+            raise ValueError(self.usage.format(name=self.name))
+        return (images, labels, *([None] * self.class_arrays))
 
     def train_step(self, data):
         targets, inputs, classes = self._unpack_pairs(data)
@@ -750,6 +753,12 @@ class CycleGAN(ImageToImageGAN):
     Taught in ``10_image_translation``."""
 
     reconstruction_name = "cycle"  # the history key of the cycle loss
+    class_arrays = 2  # the classes of A and of B
+    usage = "CycleGAN needs both domains: train(gan, images_a, labels=images_b, ...)."
+    class_usage = (
+        "A class-aware CycleGAN needs both domains and their classes: "
+        "train(gan, images_a, labels=(images_b, classes_a, classes_b), ...)."
+    )
 
     def __init__(
         self,
@@ -779,19 +788,6 @@ class CycleGAN(ImageToImageGAN):
         """``(patch logits, class logits or None)``."""
         return self._split(discriminator(images, training=True))
 
-    def _unpack_domains(self, data):
-        real_a, labels = self.unpack_batch(data)
-        if self.num_classes:
-            if not isinstance(labels, tuple) or len(labels) != 3:
-                raise ValueError(
-                    "A class-aware CycleGAN needs both domains and their classes: "
-                    "train(gan, images_a, labels=(images_b, classes_a, classes_b), ...)."
-                )
-            return real_a, labels[0], tf.cast(labels[1], tf.int32), tf.cast(labels[2], tf.int32)
-        if labels is None or isinstance(labels, tuple):
-            raise ValueError("CycleGAN needs both domains: train(gan, images_a, labels=images_b, ...).")
-        return real_a, labels, None, None
-
     @property
     def generator_variables(self) -> list:
         return self.generator.trainable_variables + self.generator_ba.trainable_variables
@@ -818,7 +814,7 @@ class CycleGAN(ImageToImageGAN):
     def train_step(self, data):
         from .losses import least_squares_discriminator_loss, least_squares_generator_loss
 
-        real_a, real_b, classes_a, classes_b = self._unpack_domains(data)
+        real_a, real_b, classes_a, classes_b = self._unpack_pairs(data)
         real_a, real_b = tf.cast(real_a, tf.float32), tf.cast(real_b, tf.float32)
         share = 1.0 / self._replicas()
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
