@@ -23,7 +23,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from .notebook import show_markdown
+from .notebook import show_markdown, with_static_view
 
 BANK_FILE = Path(__file__).with_name("interview.toml")
 
@@ -291,9 +291,10 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
             print(mcq.text(), end="\n\n")
         print("ipywidgets is not installed: answer with interview.grade('<id>', '<letter>').")
         return None
-    boxes = []
+    boxes, pages = [], []
     for mcq in chosen:
         options = "<br>".join(f"<b>{letter})</b> {text}" for letter, text in zip(LETTERS, mcq.options, strict=False))
+        pages.append(f"<p><b>{mcq.question}</b><br>{options}</p>")
         choice = widgets.ToggleButtons(options=list(LETTERS[: len(mcq.options)]), value=None, description="Answer:")
         feedback = widgets.HTMLMath("")
         button = widgets.Button(description="Check", button_style="info")
@@ -308,7 +309,8 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
                 [widgets.HTMLMath(f"<b>{mcq.question}</b><br>{options}"), widgets.HBox([choice, button]), feedback]
             )
         )
-    return widgets.VBox(boxes)
+    # without a kernel (on GitHub, say) the questions show as text, unanswered
+    return with_static_view(widgets.VBox(boxes), html_text="".join(pages))
 
 
 # -- debugging scenarios, reproduced with tiny runs -----------------------------------------------------------------

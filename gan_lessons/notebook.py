@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -59,6 +61,32 @@ def show_markdown(text: str) -> None:
     except ImportError:
         pass
     print(text)
+
+
+def with_static_view(widget, *, figure=None, html_text: str | None = None):
+    """Give an ipywidgets widget a static picture of its first state, for readers without a kernel.
+
+    The widget's display bundle gains ``image/png`` (``figure``, a Matplotlib figure, closed here) and/or
+    ``text/html`` beside the live widget view: JupyterLab and Colab draw the live widget, while GitHub and any
+    viewer that cannot run widgets show the picture of what it looked like when the notebook was run."""
+    extra: dict[str, str] = {}
+    if figure is not None:
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        plt.close(figure)
+        extra["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    if html_text is not None:
+        extra["text/html"] = html_text
+    live = widget._repr_mimebundle_
+
+    def bundle(**kwargs):
+        data = live(**kwargs)
+        return {**extra, **data} if data else data
+
+    widget._repr_mimebundle_ = bundle
+    return widget
 
 
 def show_source(obj) -> None:

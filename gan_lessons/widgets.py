@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import theory
+from .notebook import with_static_view
 
 # Lesson 01's running example: p_data is a two-Gaussian mixture, p_g a single Gaussian.
 DATA_MEANS, DATA_STDS = (-2.0, 2.0), (0.6, 0.6)
@@ -50,7 +51,19 @@ def theory_explorer():
         plt.show()
 
     out = widgets.interactive_output(draw, {"g_mean": mean, "g_std": std})
-    return widgets.VBox([widgets.HBox([mean, std]), out])
+    first, ax = plt.subplots(figsize=(7, 3))
+    optimal_discriminator_figure(mean.value, std.value, ax=ax)
+    return with_static_view(widgets.VBox([widgets.HBox([mean, std]), out]), figure=first)
+
+
+def _digit_figure(image: np.ndarray):
+    """One generated image, ``(28, 28, C)`` in [-1, 1], as a small Matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(2.5, 2.5))
+    plt.imshow(image[..., 0] if image.shape[-1] == 1 else (image + 1) / 2, cmap="gray_r", vmin=-1, vmax=1)
+    plt.axis("off")
+    return figure
 
 
 def latent_explorer(generator, n_directions: int = 4, seed: int = 0, span: float = 3.0):
@@ -68,18 +81,19 @@ def latent_explorer(generator, n_directions: int = 4, seed: int = 0, span: float
         for i in range(n_directions)
     ]
 
-    def draw(start_seed, **amounts):
+    def image(start_seed, **amounts):
         z = np.random.default_rng(start_seed).standard_normal((1, generator.input_shape[-1])).astype(np.float32)
         z = z + sum(amounts[f"d{i}"] * directions[i] for i in range(n_directions))
-        image = np.asarray(generator.predict(z, verbose=0))[0]
-        plt.figure(figsize=(2.5, 2.5))
-        plt.imshow(image[..., 0] if image.shape[-1] == 1 else (image + 1) / 2, vmin=-1, vmax=1)
-        plt.axis("off")
+        return np.asarray(generator.predict(z, verbose=0))[0]
+
+    def draw(start_seed, **amounts):
+        _digit_figure(image(start_seed, **amounts))
         plt.show()
 
     controls = {"start_seed": start, **{f"d{i}": s for i, s in enumerate(sliders)}}
     out = widgets.interactive_output(draw, controls)
-    return widgets.HBox([widgets.VBox([start, *sliders]), out])
+    first = _digit_figure(image(start.value, **{f"d{i}": s.value for i, s in enumerate(sliders)}))
+    return with_static_view(widgets.HBox([widgets.VBox([start, *sliders]), out]), figure=first)
 
 
 def conditional_digit(generator, digit: int, style: int = 0, morph: float = 0.0) -> np.ndarray:
@@ -109,11 +123,9 @@ def digit_picker(generator, num_classes: int = 10):
     morph = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="latent path")
 
     def draw(digit, style, morph):
-        image = conditional_digit(generator, digit, style, morph)
-        plt.figure(figsize=(2.5, 2.5))
-        plt.imshow(image[..., 0], cmap="gray_r", vmin=-1, vmax=1)
-        plt.axis("off")
+        _digit_figure(conditional_digit(generator, digit, style, morph))
         plt.show()
 
     out = widgets.interactive_output(draw, {"digit": digit, "style": style, "morph": morph})
-    return widgets.VBox([digit, widgets.HBox([widgets.VBox([style, morph]), out])])
+    first = _digit_figure(conditional_digit(generator, digit.value, style.value, morph.value))
+    return with_static_view(widgets.VBox([digit, widgets.HBox([widgets.VBox([style, morph]), out])]), figure=first)

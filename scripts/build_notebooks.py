@@ -1,0 +1,113 @@
+"""Run lessons top to bottom at the full budget and store every output, as a student would see them.
+
+A lesson is read before it is run: on GitHub, in Colab before pressing run, in JupyterLab. So each notebook in
+the repository holds the outputs of one full-budget run (fast mode off): figures, tables, printed numbers,
+``show_source`` listings and, for each widget, its saved state and a static picture of its first state.
+This script makes them and writes ``notebooks/manifest.json``: for each lesson when it was built, from which
+commit, with which TensorFlow and Keras, on which device, and how many seconds it took (README's run times
+come from it; tests/test_stored_outputs.py holds the notebooks, the manifest and README to each other).
+
+    python scripts/build_notebooks.py            # every lesson (about an hour on a 2-core CPU)
+    python scripts/build_notebooks.py 01 10      # only lessons 01 and 10
+
+Build from a clean, committed tree: the manifest records the commit, and whether the tree had changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+MANIFEST = NOTEBOOKS / "manifest.json"
+CELL_TIMEOUT = 1800  # seconds; the longest full-budget cell trains for about 14 minutes on a 2-core CPU
+
+
+def lessons(args: list[str]) -> list[Path]:
+    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not args:
+        return every
+    chosen = []
+    for arg in args:
+        found = [p for p in every if p.name.startswith(arg) or p.name == Path(arg).name]
+        if len(found) != 1:
+            raise SystemExit(f"{arg!r} names no single lesson; lessons: {', '.join(p.stem for p in every)}")
+        chosen.append(found[0])
+    return chosen
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def environment() -> dict:
+    """Versions and device of this build (read in a child process, so this one stays free of TensorFlow)."""
+    probe = (
+        "import json, os, platform; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\n"
+        "import tensorflow as tf, keras\n"
+        "gpus = tf.config.list_physical_devices('GPU')\n"
+        "device = f'GPU: {len(gpus)}' if gpus else f'CPU: {os.cpu_count()} cores'\n"
+        "print(json.dumps({'python': platform.python_version(), 'tensorflow': tf.__version__,"
+        " 'keras': keras.__version__, 'device': device}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def tidy(nb) -> None:
+    """Drop what changes at every run and helps no reader: per-cell timestamps."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+
+
+def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    os.environ["GAN_LESSONS_FAST"] = "0"  # the full budget: this is what the lesson teaches
+    started = time.perf_counter()
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    client.execute()
+    seconds = time.perf_counter() - started
+    tidy(nb)
+    nbformat.write(nb, path)
+    images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
+    entry = {
+        "built_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit,
+        "uncommitted_changes": dirty,
+        "fast_mode": False,
+        **env,
+        "seconds": round(seconds, 1),
+        "bytes": path.stat().st_size,
+        "images": images,
+    }
+    print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)
+    return entry
+
+
+def main(argv: list[str]) -> int:
+    chosen = lessons(argv)
+    env = environment()
+    commit = git("rev-parse", "HEAD")
+    manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+    for path in chosen:
+        dirty = bool(git("status", "--porcelain", "--", "gan_lessons", str(path.relative_to(ROOT))))
+        manifest[path.name] = build(path, env, commit, dirty)
+        MANIFEST.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    print(f"{platform.node()}: built {len(chosen)} lesson(s); manifest in {MANIFEST.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
