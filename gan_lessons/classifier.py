@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from .config import SHIPPED_DIR
+
+DATA_DIR = SHIPPED_DIR
 WEIGHTS = DATA_DIR / "digit_classifier.weights.h5"
 REPORT = DATA_DIR / "digit_classifier.json"
 SPLIT_SIZES = {"train": 300, "reference": 100, "test": 100}  # digits per class

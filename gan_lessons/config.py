@@ -10,8 +10,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 FAST_ENV = "GAN_LESSONS_FAST"
+
+
+def _shipped_dir() -> Path:
+    """Where the shipped artefacts are (classifier, pretrained generators, their records, lesson 05's lab table).
+
+    They live in the repository's ``data/``; a wheel (``pip install`` from git, as Colab's setup cell does) carries
+    them inside the package as ``gan_lessons/shipped`` (pyproject.toml maps the one to the other)."""
+    inside = Path(__file__).resolve().parent / "shipped"
+    return inside if inside.is_dir() else Path(__file__).resolve().parent.parent / "data"
+
+
+SHIPPED_DIR = _shipped_dir()
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import inspect
 import io
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,10 +33,13 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
     Never fails for lack of a GPU: it reports the CPU and says how to get a GPU in Colab.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
     import matplotlib.pyplot as plt
-    import tensorflow as tf
 
+    with native_logs_silenced():  # TensorFlow's C++ start-up lines (oneDNN, CUDA, absl): nothing a student acts on
+        import keras
+        import tensorflow as tf
+
+        tf.config.list_physical_devices("GPU")  # CUDA's probe writes its own line on a machine without a GPU
     from .device import configure_device
 
     # TensorFlow's Python warnings (e.g. "triggered tf.function retracing" when a lesson predicts with several
@@ -47,6 +52,25 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
     if fast_mode():
         print(f"Fast mode is on ({FAST_ENV}=1): budgets are tiny, so results are rough.")
     return setup
+
+
+@contextlib.contextmanager
+def native_logs_silenced():
+    """Send what C and C++ code writes to the process's standard error (file descriptor 2) to the null device
+    while the block runs.  Python's own errors are raised as exceptions, so none of them is lost."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real descriptor 2 (some embedded interpreters): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def show_markdown(text: str) -> None:

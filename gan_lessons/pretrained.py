@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .config import SHIPPED_DIR
 from .data import sha256
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = SHIPPED_DIR
 
 
 class PretrainedError(RuntimeError):
@@ -84,7 +85,8 @@ def load_generator(name: str, generator=None, part: str = "generator"):
         raise PretrainedError(f"The {name!r} record has no {part!r} weights; train the model instead.")
     if not path.exists():
         raise PretrainedError(
-            f"{path} is missing; get it back with `git checkout -- {path.relative_to(DATA_DIR.parent)}`."
+            f"{path} is missing: restore it (`git checkout -- data/{path.name}` in a clone), reinstall the course "
+            f"package, or remake it with `{info['remade_by']}`."
         )
     found = sha256(path)
     if found != info[key]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+
+from .config import SHIPPED_DIR
 
 DATASETS = ("ring", "grid")
 N_EVAL_SAMPLES = 2500  # the papers' protocol
@@ -313,7 +314,7 @@ def format_lab_table(table: dict, published: dict | None = PUBLISHED) -> str:
     return "\n".join(lines)
 
 
-LAB_RECORD = Path(__file__).resolve().parent.parent / "data" / "toy_lab.json"
+LAB_RECORD = SHIPPED_DIR / "toy_lab.json"
 
 
 def lab_record() -> dict:

@@ -99,9 +99,9 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
 def main(argv: list[str]) -> int:
     chosen = lessons(argv)
     env = environment()
-    commit = git("rev-parse", "HEAD")
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
     for path in chosen:
+        commit = git("rev-parse", "HEAD")  # read per lesson: the code its kernel imports
         dirty = bool(git("status", "--porcelain", "--", "gan_lessons", str(path.relative_to(ROOT))))
         manifest[path.name] = build(path, env, commit, dirty)
         MANIFEST.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
