@@ -36,10 +36,17 @@ PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
-L10 = "notebooks/10_image_translation.ipynb"
+L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
 # (where, sentence with {} for each number, [(record, key path, format), ...])
 QUOTES = [
+    # lesson 08: the judge, and where a trained GAN lands
+    (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
+    (
+        L08,
+        "for lesson 03's DCGAN, FID {},\nprecision {} and recall {}.",
+        [(DCGAN, "scores.fid", F1), (DCGAN, "scores.precision", F2), (DCGAN, "scores.recall", F2)],
+    ),
     # lesson 10: the shipped translation models
     (L10, "6,000 steps, about {} minutes on a CPU", [(P2P, "train_seconds", _minutes)]),
     (L10, "2,000 steps, about {} minutes on a CPU", [(CYC, "train_seconds", _minutes)]),
