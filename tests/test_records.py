@@ -60,8 +60,8 @@ QUOTES = [
         L10,
         "**{}** of translated scikit-learn digits read correctly ({} by the\n  independent reader; {} untranslated), "
         "FID {} against {} untranslated",
-        [(CYC, "scores.accuracy", PCT1), (CYC, "scores.independent_accuracy", PCT1), (CYC, "scores.baseline.accuracy", PCT1),
-         (CYC, "scores.fid", F0), (CYC, "scores.baseline.fid", F0)],
+        [(CYC, "scores.accuracy", PCT1), (CYC, "scores.independent_accuracy", PCT1),
+         (CYC, "scores.baseline.accuracy", PCT1), (CYC, "scores.fid", F0), (CYC, "scores.baseline.fid", F0)],
     ),
     (
         L10,
