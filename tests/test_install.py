@@ -71,7 +71,7 @@ def test_every_shipped_model_loads_from_the_installed_package(installed, tmp_pat
         import json
         import gan_lessons as gl
         from gan_lessons import pretrained, recipes
-        assert gl.__file__.startswith(%r), gl.__file__
+        assert gl.__file__.startswith(SITE), gl.__file__
         names = pretrained.available()
         for name in names:
             generator = pretrained.load_generator(name)
@@ -79,8 +79,7 @@ def test_every_shipped_model_loads_from_the_installed_package(installed, tmp_pat
                 second = recipes.get_recipe(name).build(seed=0).generator_ba
                 pretrained.load_generator(name, second, part="generator_ba")
         print(json.dumps(names))
-        """
-        % str(installed),
+        """.replace("SITE", repr(str(installed))),
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-3000:]
