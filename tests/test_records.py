@@ -32,6 +32,15 @@ def _minutes(v: float) -> str:
     return f"{round(v / 60)}"
 
 
+def _mib(v: float) -> str:
+    return f"{v / 2**20:.1f} MiB"
+
+
+def _run_seconds(pick):
+    return lambda record: pick(run["seconds"] for run in record["runs"])
+
+
+
 PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
@@ -39,7 +48,90 @@ CLF, TOY = "digit_classifier.json", "toy_lab.json"
 L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
 # (where, sentence with {} for each number, [(record, key path, format), ...])
+README, DATA_README = "README.md", "data/README.md"
 QUOTES = [
+    # README: the course map, the command line and the evaluation paragraph
+    (README, "({} read as asked)", [(CGAN, "scores.label_accuracy", PCT1)]),
+    (README, "captures every mode with {} high-quality samples", [(TOY, "table.self-cond.ring.high_quality", PCT1)]),
+    (README, "captures every mode with {} high-quality samples", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
+    (README, "(FID {} vs DCGAN {})", [(STYLE, "scores.fid", F1), (DCGAN, "scores.fid", F1)]),
+    (
+        README,
+        "{} of translations read as the right digit, {} untranslated",
+        [(CYC, "scores.accuracy", PCT1), (CYC, "scores.baseline.accuracy", PCT1)],
+    ),
+    (README, "7,000 steps, about {} minutes on a 2-core CPU", [(DCGAN, "train_seconds", _minutes)]),
+    (README, "conditional DCGAN, 7,000 steps, about {} minutes", [(CGAN, "train_seconds", _minutes)]),
+    (README, "style-based generator, 5,000 steps, about {} minutes", [(STYLE, "train_seconds", _minutes)]),
+    (README, "6,000 steps, about {} minutes", [(P2P, "train_seconds", _minutes)]),
+    (README, "2,000 steps, about {} minutes", [(CYC, "train_seconds", _minutes)]),
+    (README, "{} test accuracy, remade by", [(CLF, "test_accuracy", PCT1)]),
+    (
+        README,
+        "DCGAN (7,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, all {} classes",
+        [(DCGAN, "train_seconds", F0), (DCGAN, "scores.fid", F1), (DCGAN, "scores.precision", F2),
+         (DCGAN, "scores.recall", F2), (DCGAN, "scores.confident", PCT0), (DCGAN, "scores.classes_covered", F0)],
+    ),
+    (
+        README,
+        "conditional GAN (7,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, {} read as the requested",
+        [(CGAN, "train_seconds", F0), (CGAN, "scores.fid", F1), (CGAN, "scores.precision", F2),
+         (CGAN, "scores.recall", F2), (CGAN, "scores.confident", PCT0), (CGAN, "scores.label_accuracy", PCT1)],
+    ),
+    (
+        README,
+        "style-based generator (5,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, all {} classes",
+        [(STYLE, "train_seconds", F0), (STYLE, "scores.fid", F1), (STYLE, "scores.precision", F2),
+         (STYLE, "scores.recall", F2), (STYLE, "scores.confident", PCT0), (STYLE, "scores.classes_covered", F0)],
+    ),
+    (README, "7,000 steps of batch 64, trained in {} s", [(DCGAN, "train_seconds", F0)]),
+    # data/README.md: what each shipped file is
+    (DATA_README, "(about {} s on a 2-core CPU)", [(CLF, "seconds", F0)]),
+    (DATA_README, "({} on the 1,000 test digits)", [(CLF, "test_accuracy", PCT1)]),
+    (
+        DATA_README,
+        "`dcgan_generator.weights.h5` ({}, float16) | lesson 03's pretrained DCGAN generator: "
+        "7,000 steps of batch 64 on the 5,000 offline digits, {} s on a 2-core CPU; FID {}, all {} digits",
+        [(DCGAN, "bytes", _mib), (DCGAN, "train_seconds", F0), (DCGAN, "scores.fid", F1),
+         (DCGAN, "scores.classes_covered", F0)],
+    ),
+    (
+        DATA_README,
+        "{} s on a 2-core CPU; FID {}, {} of samples read as the requested digit",
+        [(CGAN, "train_seconds", F0), (CGAN, "scores.fid", F1), (CGAN, "scores.label_accuracy", PCT1)],
+    ),
+    (
+        DATA_README,
+        "{} s on a 2-core CPU; FID {}, {} confidently classified, all {} digits",
+        [(STYLE, "train_seconds", F0), (STYLE, "scores.fid", F1), (STYLE, "scores.confident", PCT0),
+         (STYLE, "scores.classes_covered", F0)],
+    ),
+    (
+        DATA_README,
+        "{} s on a 2-core CPU; {} of 1,000 held-out outputs read as the true digit (edge maps: {}), FID {} ({})",
+        [(P2P, "train_seconds", F0), (P2P, "scores.accuracy", PCT1), (P2P, "scores.baseline.accuracy", PCT1),
+         (P2P, "scores.fid", F1), (P2P, "scores.baseline.fid", F1)],
+    ),
+    (
+        DATA_README,
+        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly (bicubic {}), "
+        "FID {} ({})",
+        [(SR, "train_seconds", lambda v: f"{v:,.0f}"), (SR, "scores.accuracy", PCT1),
+         (SR, "scores.baseline.accuracy", PCT1), (SR, "scores.fid", F1), (SR, "scores.baseline.fid", F0)],
+    ),
+    (
+        DATA_README,
+        "{} s on a 2-core CPU; {} of 500 held-out scikit-learn digits read as their true digit after translation "
+        "({} by the independent reader; {} and {} untranslated), FID {} ({})",
+        [(CYC, "train_seconds", F0), (CYC, "scores.accuracy", PCT1), (CYC, "scores.independent_accuracy", PCT1),
+         (CYC, "scores.baseline.accuracy", PCT1), (CYC, "scores.baseline.independent_accuracy", PCT1),
+         (CYC, "scores.fid", F1), (CYC, "scores.baseline.fid", F1)],
+    ),
+    (
+        DATA_README,
+        "(36 runs of {}–{} s, {} minutes in all on a 2-core CPU",
+        [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0), (TOY, _run_seconds(sum), _minutes)],
+    ),
     # lesson 08: the judge, and where a trained GAN lands
     (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
     (
@@ -72,8 +164,10 @@ QUOTES = [
 ]
 
 
-def _value(record: str, key: str):
+def _value(record: str, key):
     value = json.loads((DATA / record).read_text())
+    if callable(key):  # a figure the prose derives from the record, e.g. the shortest run
+        return key(value)
     for part in key.split("."):
         value = value[int(part)] if isinstance(value, list) else value[part]
     return value
@@ -87,7 +181,7 @@ def _prose(where: str) -> str:
     return path.read_text()
 
 
-@pytest.mark.parametrize("where, sentence, numbers", QUOTES, ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize("where, sentence, numbers", QUOTES, ids=[f"{q[0]}: {q[1][:40]}" for q in QUOTES])
 def test_quoted_numbers_agree_with_their_record(where, sentence, numbers):
     values = [fmt(_value(record, key)) for record, key, fmt in numbers]
     expected = sentence.format(*values)
