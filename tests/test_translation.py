@@ -325,6 +325,18 @@ def test_trained_model_ships_both_cyclegan_generators_and_trains_at_its_budget(t
         translation.trained_model("horse2zebra")
 
 
+@pytest.mark.parametrize("name", ["pix2pix", "srgan"])
+def test_trained_model_trains_when_asked_as_lesson_10_does_with_train_yourself(name, tmp_path):
+    # Lesson 10 loads the shipped generators by default (in both budgets); `TRAIN_YOURSELF = [name]` takes this branch.
+    from gan_lessons import config
+
+    shipped = translation.trained_model(name)
+    fresh = translation.trained_model(name, train=True, checkpoint=tmp_path / name)
+    assert fresh.step == config.budget(name).steps and any((tmp_path / name).iterdir())
+    pairs = zip(fresh.generator.get_weights(), shipped.generator.get_weights(), strict=True)
+    assert any(np.abs(a - b).max() > 0.01 for a, b in pairs)  # trained here, not the shipped weights
+
+
 @pytest.mark.parametrize("name, at_least", [("pix2pix", 0.95), ("cyclegan", 0.90), ("srgan", 0.94)])
 def test_shipped_models_keep_the_digit_and_beat_doing_nothing(name, at_least):
     # The lesson's benchmark, on the held-out inputs: the share read as the true digit by the course classifier (and the
