@@ -21,6 +21,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -74,10 +75,11 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
     nb = nbformat.read(path, as_version=4)
     os.environ["GAN_LESSONS_FAST"] = "0"  # the full budget: this is what the lesson teaches
     started = time.perf_counter()
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    )
-    client.execute()
+    # A fresh working folder: the lesson's runs/ (checkpoints) start empty, so the stored run trains from step 0
+    # instead of resuming a run left in notebooks/runs/ by a student or an earlier build.
+    with tempfile.TemporaryDirectory(prefix=f"build-{path.stem}-") as work:
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": work}})
+        client.execute()
     seconds = time.perf_counter() - started
     tidy(nb)
     nbformat.write(nb, path)
