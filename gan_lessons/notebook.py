@@ -32,7 +32,8 @@ def setup_notebook(seed: int = 0, **device_options) -> DeviceSetup:
 
     Never fails for lack of a GPU: it reports the CPU and says how to get a GPU in Colab.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow C++ logs: none (its errors reach Python as exceptions)
+    # no TensorFlow C++ log lines in a lesson (its errors reach Python as exceptions)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import matplotlib.pyplot as plt
 
     with native_logs_silenced():  # TensorFlow's C++ start-up lines (oneDNN, CUDA, absl): nothing a student acts on
