@@ -132,6 +132,8 @@ QUOTES = [
         "(36 runs of {}–{} s, {} minutes in all on a 2-core CPU",
         [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0), (TOY, _run_seconds(sum), _minutes)],
     ),
+    # lesson 03: the shipped DCGAN
+    ("notebooks/03_dcgan.ipynb", "(`data/dcgan_generator.weights.h5`, {} in float16)", [(DCGAN, "bytes", _mib)]),
     # lesson 08: the judge, and where a trained GAN lands
     (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
     (
