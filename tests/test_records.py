@@ -40,11 +40,28 @@ def _run_seconds(pick):
     return lambda record: pick(run["seconds"] for run in record["runs"])
 
 
+def _least_variant_share(n: int):
+    return lambda record: min(v["high_quality_share"] for v in record["variants_of_self-cond"][:n])
+
+
+def _modes(model: str, dataset: str, seeds):
+    """The modes one lab model captured, per seed, from the record's runs."""
+
+    def pick(record):
+        ours = [r for r in record["runs"] if r["model"] == model and r["dataset"] == dataset]
+        runs = {r["seed"]: r["modes_captured"] for r in ours}
+        return [runs[seed] for seed in seeds]
+
+    return pick
+
+
 
 PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
+L04, L05 = "notebooks/04_conditional_gan.ipynb", "notebooks/05_wgan_gp.ipynb"
+L06 = "notebooks/06_stylegan_block.ipynb"
 L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
 # (where, sentence with {} for each number, [(record, key path, format), ...])
@@ -134,6 +151,49 @@ QUOTES = [
     ),
     # lesson 03: the shipped DCGAN
     ("notebooks/03_dcgan.ipynb", "(`data/dcgan_generator.weights.h5`, {} in float16)", [(DCGAN, "bytes", _mib)]),
+    # lesson 04: the conditional GAN against lesson 03's DCGAN
+    (L04, "({} accurate on held-out real digits", [(CLF, "test_accuracy", PCT1)]),
+    (
+        L04,
+        "FID {} against {}, {} of samples confidently classified against {}",
+        [(CGAN, "scores.fid", F1), (DCGAN, "scores.fid", F1), (CGAN, "scores.confident", PCT0),
+         (DCGAN, "scores.confident", PCT0)],
+    ),
+    (L04, "Recall is lower ({} against {})", [(CGAN, "scores.recall", F2), (DCGAN, "scores.recall", F2)]),
+    (L04, "reads the requested digit in {} of the pretrained cGAN's", [(CGAN, "scores.label_accuracy", PCT1)]),
+    (L04, "its FID ({}) beats the unconditional DCGAN's ({})", [(CGAN, "scores.fid", F1), (DCGAN, "scores.fid", F1)]),
+    # lesson 05: the mode-collapse lab's record
+    (L05, "each run took {} to {} s", [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0)]),
+    (L05, "the ring keeps {} of its 8 modes on average", [(TOY, "table.gan-minimax.ring.modes", F1)]),
+    (
+        L05,
+        "one seed ends\n  on {} mode",
+        [(TOY, _modes("gan-minimax", "ring", [0, 1, 2]), lambda v: "a single" if min(v) == 1 else f"{min(v)}")],
+    ),
+    (L05, "The non-saturating GAN keeps {} ring modes", [(TOY, "table.gan.ring.modes", F1)]),
+    (
+        L05,
+        "on the grid it gets all {} modes with seed 0 but collapses to {}–{}\n  modes with seeds 1 and 2",
+        [(TOY, _modes("gan", "grid", [0]), lambda v: str(v[0])),
+         (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(min(v))),
+         (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(max(v)))],
+    ),
+    (
+        L05,
+        "keeps all 8 ring modes in every seed ({} high quality) and {} of the 25 grid modes, but its grid samples are "
+        "diffuse\n  ({})",
+        [(TOY, "table.pacgan.ring.high_quality", PCT0), (TOY, "table.pacgan.grid.modes", F1),
+         (TOY, "table.pacgan.grid.high_quality", PCT0)],
+    ),
+    (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.ring.high_quality", PCT1)]),
+    (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
+    (L05, "stays at {} or more for 12 ring modes", [(TOY, _least_variant_share(2), PCT0)]),
+    (L05, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
+    # lesson 06: the style-based generator against the DCGAN
+    (L06, "for 5,000 steps ({} minutes on a 2-core CPU", [(STYLE, "train_seconds", _minutes)]),
+    (L06, "({} against {}) and on confidently classified samples ({} against {})",
+     [(STYLE, "scores.fid", F1), (DCGAN, "scores.fid", F1), (STYLE, "scores.confident", PCT0),
+      (DCGAN, "scores.confident", PCT0)]),
     # lesson 08: the judge, and where a trained GAN lands
     (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
     (
