@@ -93,6 +93,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         "seconds": round(seconds, 1),
         "bytes": path.stat().st_size,
         "images": images,
+        "load_average_1min": round(os.getloadavg()[0], 1),  # about 2 for one build alone on 2 cores; more if shared
     }
     print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)
     return entry
@@ -105,7 +106,9 @@ def main(argv: list[str]) -> int:
     for path in chosen:
         commit = git("rev-parse", "HEAD")  # read per lesson: the code its kernel imports
         dirty = bool(git("status", "--porcelain", "--", "gan_lessons", str(path.relative_to(ROOT))))
-        manifest[path.name] = build(path, env, commit, dirty)
+        entry = build(path, env, commit, dirty)
+        manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}  # another build may have written
+        manifest[path.name] = entry
         MANIFEST.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     print(f"{platform.node()}: built {len(chosen)} lesson(s); manifest in {MANIFEST.relative_to(ROOT)}")
     return 0
