@@ -145,7 +145,7 @@ CASES = [
     ),
     (exercises.check_projection_logit, solutions.PROJECTION_LOGIT, [-1.5, 3.0, 0.0, "big"]),
     (exercises.check_style_block, solutions.FixedStyleBlock, [pitfalls.FlawedStyleBlock, _NoStrength, _IgnoresStyle]),
-    (exercises.check_adain_output, solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, -1.0, "three"]),
+    (exercises.check_adain_output, solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, 8.0, -2.0, -1.0, "three"]),
     (exercises.check_truncated_w, solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
     (exercises.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
     (exercises.check_gradient_penalty, solutions.gradient_penalty, [_one_sided_penalty, _penalty_at_real_points]),
