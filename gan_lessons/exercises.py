@@ -587,7 +587,7 @@ def check_adain_output(value) -> CheckResult:
         "mean 2, std 1: (1 - 2) / 1 = -1, then 2 x (-1) + 5 = 3.",
         [
             (7.0, "normalise first: subtract the map's mean (2) and divide by its std (1)."),
-            (4.0, "the scale is missing: (x - mean) / std gives -1, then multiply by the style scale 2 before adding 5."),
+            (4.0, "the scale is missing: (x - mean) / std gives -1; multiply by the style scale 2, then add 5."),
             (8.0, "scale, then shift: 2 x (-1) + 5, not 2 x (-1 + 5)."),
             (-2.0, "the bias is missing: after scaling, add the style bias 5."),
         ],
