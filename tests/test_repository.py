@@ -96,7 +96,6 @@ def test_every_lesson_was_built_at_the_full_budget():
         assert entry["fast_mode"] is False, name
         assert re.fullmatch(r"[0-9a-f]{40}", entry["commit"]), name
         assert entry["seconds"] > 0 and entry["tensorflow"] and entry["keras"] and entry["device"], name
-        assert entry["seconds"] < 20 * 60, f"{name}: a full run should take minutes, not {entry['seconds']:.0f} s"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
