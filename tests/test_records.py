@@ -194,6 +194,8 @@ QUOTES = [
     (L06, "({} against {}) and on confidently classified samples ({} against {})",
      [(STYLE, "scores.fid", F1), (DCGAN, "scores.fid", F1), (STYLE, "scores.confident", PCT0),
       (DCGAN, "scores.confident", PCT0)]),
+    # lesson 07: the KDE against the shipped DCGAN
+    ("notebooks/07_kde_baseline.ipynb", "the DCGAN's {} (its record", [(DCGAN, "scores.fid", F1)]),
     # lesson 08: the judge, and where a trained GAN lands
     (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
     (
