@@ -93,7 +93,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         "seconds": round(seconds, 1),
         "bytes": path.stat().st_size,
         "images": images,
-        "load_average_1min": round(os.getloadavg()[0], 1),  # 1.2-1.5 seen for one build alone on 2 cores; higher if shared
+        "load_average_1min": round(os.getloadavg()[0], 1),  # 1.2-1.5 seen for one build alone; higher if shared
     }
     print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)
     return entry
