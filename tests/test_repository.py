@@ -108,6 +108,9 @@ def test_notebook_stores_the_outputs_of_one_full_run(path):
     assert "Fast mode is on" not in text, "stored outputs must come from the full budget"
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "a lesson read on GitHub shows its pictures"
+    for cell in code:
+        pictures = [o["data"]["image/png"] for o in cell["outputs"] if "image/png" in o.get("data", {})]
+        assert len(pictures) == len(set(map(str, pictures))), "a figure shown twice (end the cell with ';')"
     for o in outputs:
         if WIDGET_VIEW in o.get("data", {}):
             assert {"image/png", "text/html"} & set(o["data"]), "a widget stores a static view of its first state"
