@@ -294,7 +294,8 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
     boxes, pages = [], []
     for mcq in chosen:
         options = "<br>".join(f"<b>{letter})</b> {text}" for letter, text in zip(LETTERS, mcq.options, strict=False))
-        pages.append(f"<p><b>{mcq.question}</b><br>{options}</p>")
+        page = f"<b>{mcq.question}</b><br>{options}"
+        pages.append(f"<p>{page}</p>")
         choice = widgets.ToggleButtons(options=list(LETTERS[: len(mcq.options)]), value=None, description="Answer:")
         feedback = widgets.HTMLMath("")
         button = widgets.Button(description="Check", button_style="info")
@@ -306,7 +307,7 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
         button.on_click(check)
         boxes.append(
             widgets.VBox(
-                [widgets.HTMLMath(f"<b>{mcq.question}</b><br>{options}"), widgets.HBox([choice, button]), feedback]
+                [widgets.HTMLMath(page), widgets.HBox([choice, button]), feedback]
             )
         )
     # without a kernel (on GitHub, say) the questions show as text, unanswered
