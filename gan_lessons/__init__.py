@@ -1,58 +1,70 @@
 """GAN Lessons: the helper package of the course.
 
-One module per idea: ``data`` (MNIST, offline-safe), ``models``, ``losses``,
-``training`` (the GAN trainer), ``recipes`` (what the CLI trains), ``device``,
-``config`` (fast mode and budgets), ``theory`` (the maths of the game), ``toy`` (the mode-collapse lab),
-``translation`` (image-to-image GANs), ``plotting``,
-``widgets``, ``exercises``, ``pitfalls``,
-``notebook`` (the setup cell's helpers), ``errors`` (the course's exceptions, without TensorFlow) and ``cli``.
+One place per lesson, on a shared core (``README.md`` has the map "lesson -> module"):
 
-Submodules load on first use (``import gan_lessons as gl; gl.data.load_mnist()``),
-so ``import gan_lessons`` itself is instant and does not import TensorFlow.
+- ``core``: the trainer and what it needs -- ``gan``, ``training`` (``train``), ``checkpoints``, ``callbacks``,
+  ``losses``, ``recipe``, ``data``, ``device``, ``config``, ``errors``, ``validate``, ``plotting``;
+- ``tools``: what the lessons measure and show with -- ``classifier``, ``metrics``, ``notebook``, ``exercise``
+  (the checks' machinery), ``shipped`` (the shipped weights and records);
+- the lessons: ``theory`` (01), ``vanilla`` (02), ``dcgan`` (03), ``conditional`` (04), ``wgan`` (05),
+  ``stylegan`` (06), ``kde`` (07), ``evaluation`` (08), ``interview`` (09), ``translation`` (10); a lesson
+  imports the core, the tools and earlier lessons, never a later one;
+- ``recipes`` and ``pretrained``: every GAN the CLI trains, and the shipped generators, by name; ``cli``.
+
+The layers are contracts of ``import-linter`` (``pyproject.toml``), checked in CI.  Every module loads on
+first use, under its own name or a short one (``gl.data`` is ``gan_lessons.core.data``, ``gl.metrics`` is
+``gan_lessons.tools.metrics``), so ``import gan_lessons`` itself is instant and does not import TensorFlow.
 """
 
 import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "cli",
+_LESSONS = (
+    "theory",
+    "vanilla",
+    "dcgan",
+    "conditional",
+    "wgan",
+    "stylegan",
+    "kde",
+    "evaluation",
+    "interview",
+    "translation",
+)
+_CORE = (
+    "callbacks",
+    "checkpoints",
     "config",
     "data",
     "device",
-    "drills",
     "errors",
-    "bench",
-    "classifier",
-    "exercises",
-    "interview",
-    "kde",
-    "latent",
+    "gan",
     "losses",
-    "metrics",
-    "models",
-    "notebook",
-    "pitfalls",
     "plotting",
-    "pretrained",
-    "recipes",
-    "sample_sets",
-    "solutions",
-    "style",
-    "theory",
-    "toy",
+    "recipe",
     "training",
-    "translation",
-    "widgets",
+    "validate",
 )
-_SHORTCUTS = {"fast_mode": "config", "budget": "config", "setup_notebook": "notebook", "show_source": "notebook"}
+_TOOLS = ("classifier", "exercise", "metrics", "notebook", "shipped")
+_SUBMODULES = {
+    **{name: name for name in (*_LESSONS, "cli", "core", "pretrained", "recipes", "tools")},
+    **{name: f"core.{name}" for name in _CORE},
+    **{name: f"tools.{name}" for name in _TOOLS},
+}
+_SHORTCUTS = {
+    "fast_mode": "core.config",
+    "budget": "core.config",
+    "setup_notebook": "tools.notebook",
+    "show_source": "tools.notebook",
+}
 
 __all__ = [*_SUBMODULES, *_SHORTCUTS, "__version__"]
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return importlib.import_module(f".{_SUBMODULES[name]}", __name__)
     if name in _SHORTCUTS:
         return getattr(importlib.import_module(f".{_SHORTCUTS[name]}", __name__), name)
     raise AttributeError(f"module 'gan_lessons' has no attribute {name!r}")

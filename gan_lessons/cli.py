@@ -16,6 +16,9 @@ continues from the newest readable checkpoint, exactly as if it had never stoppe
 (same ``--seed``: same weights, noise and data order).  At the end it writes
 ``samples.npz`` (``images``: ``(N, 28, 28, 1)`` float32 in [-1, 1], drawn from
 noise fixed by ``--seed``) and ``samples.png``.
+
+Each command imports what it needs when it runs, so ``--help``, ``quiz`` and ``questions`` start
+without loading TensorFlow.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from pathlib import Path
 CHECKPOINT_DIR = "checkpoints"
 GENERATOR_NAME = "generator.weights.h5"
 GENERATOR_BA_NAME = "generator_ba.weights.h5"
+# What `gan-lessons train` trains: every recipe of gan_lessons.recipes (a test holds the two lists together; the
+# parser does not import the recipes, which would load TensorFlow for every command) and the KDE baseline.
+TRAINABLE = ("cgan", "cyclegan", "dcgan", "kde", "pix2pix", "srgan", "stylegan", "vanilla", "wgan-gp")
 
 
 def _positive_int(text: str) -> int:
@@ -43,17 +49,13 @@ def _positive_int(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .recipes import RECIPES
-
     parser = argparse.ArgumentParser(
         prog="gan-lessons", description="GAN Lessons: train and inspect the course's GANs."
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="train a model (resumes from the checkpoint in --out)")
-    train.add_argument(
-        "model", choices=sorted([*RECIPES, "kde"]), help="which GAN to train (or kde: the scikit-learn baseline)"
-    )
+    train.add_argument("model", choices=TRAINABLE, help="which GAN to train (or kde: the scikit-learn baseline)")
     train.add_argument("--out", required=True, type=Path, help="folder for checkpoint, grids and samples")
     train.add_argument("--steps", type=_positive_int, help="total training steps (default: the budget)")
     train.add_argument("--batch-size", type=_positive_int, help="batch size (default: the budget)")
@@ -95,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("info", help="device, precision and fast mode")
 
-    from .interview import TOPICS
+    from .interview.bank import TOPICS
 
     quiz = sub.add_parser("quiz", help="lesson 09's graded multiple-choice quiz in the terminal (type a letter)")
     quiz.add_argument("--topic", choices=sorted(TOPICS), default=None, help="only this topic's questions")
@@ -137,9 +139,9 @@ def _train_kde(args) -> int:
     """Fit lesson 07's baseline (PCA + KDE, bandwidth by cross-validation); write samples like a GAN."""
     import numpy as np
 
-    from . import data, plotting
+    from .core import data, plotting
+    from .core.training import write_run_info
     from .kde import fit_digit_kde
-    from .training import write_run_info
 
     out: Path = args.out
     _previous_run(out, "kde")
@@ -175,11 +177,13 @@ def _train(args) -> int:
     if args.model == "kde":
         return _train_kde(args)
 
-    from . import plotting
-    from .config import budget
-    from .device import configure_device
+    from .core import plotting
+    from .core.callbacks import SampleGrid
+    from .core.checkpoints import CheckpointDir
+    from .core.config import budget
+    from .core.device import configure_device
+    from .core.training import train, write_run_info
     from .recipes import get_recipe
-    from .training import CheckpointDir, SampleGrid, train, write_run_info
 
     recipe = get_recipe(args.model)
     plan = budget(
@@ -257,8 +261,9 @@ def _train(args) -> int:
 
 
 def _toy(args) -> int:
-    from .device import configure_device
-    from .toy import TOY_MODELS, run_toy, toy_dataset
+    from .core.device import configure_device
+    from .wgan.lab import TOY_MODELS, run_toy
+    from .wgan.mixtures import toy_dataset
 
     if args.model not in TOY_MODELS:  # before any TensorFlow work
         raise ValueError(f"Unknown toy model {args.model!r}; choose one of {', '.join(TOY_MODELS)}.")
@@ -274,14 +279,14 @@ def _toy(args) -> int:
 
 
 def _bench(args) -> int:
-    from .bench import speed
+    from .dcgan.bench import speed
 
     print(json.dumps(speed(repeats=args.repeats, steps=args.steps), sort_keys=True))
     return 0
 
 
 def _data(args) -> int:
-    from . import data
+    from .core import data
 
     if args.download:
         result = data.load_mnist(source="auto", download_seconds=60.0)
@@ -293,7 +298,7 @@ def _data(args) -> int:
 def _evaluate(args) -> int:
     import numpy as np
 
-    from .metrics import evaluate
+    from .tools.metrics import evaluate
 
     if not args.samples.exists():
         raise ValueError(f"{args.samples} does not exist.")
@@ -311,8 +316,8 @@ def _evaluate(args) -> int:
 
 
 def _info(args) -> int:
-    from .config import FAST_ENV, fast_mode
-    from .device import configure_device
+    from .core.config import FAST_ENV, fast_mode
+    from .core.device import configure_device
 
     configure_device()
     print(f"Fast mode ({FAST_ENV}): {'on' if fast_mode() else 'off'}")
@@ -333,7 +338,7 @@ def lab_command(jupyter_args: list[str], is_root: bool) -> list[str]:
 
 
 def _quiz(args) -> int:
-    from .interview import text_quiz
+    from .interview.bank import text_quiz
 
     try:
         text_quiz(args.topic, args.n, args.seed)
@@ -343,7 +348,7 @@ def _quiz(args) -> int:
 
 
 def _questions(args) -> int:
-    from .interview import questions
+    from .interview.bank import questions
 
     for q in questions(args.topic):
         print(f"[{q.topic}, lesson {q.lesson}] {q.question}")
@@ -377,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         args.jupyter_args = extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    from .errors import CheckpointError, TrainingDivergedError
+    from .core.errors import CheckpointError, TrainingDivergedError
 
     try:
         commands = {

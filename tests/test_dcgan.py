@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import bench, cli, data, device, models, pretrained, recipes, training
+from gan_lessons import cli, data, dcgan, device, pretrained, shipped, training
 
 
 def _train(out, steps, *extra):
@@ -23,7 +23,7 @@ def _samples(out):
 
 
 def test_dcgan_models_follow_the_guidelines():
-    g, d = models.build_dcgan_generator(latent_dim=16), models.build_dcgan_discriminator()
+    g, d = dcgan.build_dcgan_generator(latent_dim=16), dcgan.build_dcgan_discriminator()
     assert g.output_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
     kinds = {type(layer).__name__ for layer in g.layers + d.layers}
     assert "MaxPooling2D" not in kinds and "AveragePooling2D" not in kinds  # strided convolutions instead
@@ -35,17 +35,17 @@ def test_dcgan_models_follow_the_guidelines():
     assert type(d.layers[2]).__name__ == "LeakyReLU"
     images = g(np.random.default_rng(0).standard_normal((8, 16)).astype("float32"))
     assert np.all(np.abs(images) <= 1.0)
-    resized = models.build_dcgan_generator(latent_dim=16, image_shape=(32, 32, 3), upsampling="resize")
+    resized = dcgan.build_dcgan_generator(latent_dim=16, image_shape=(32, 32, 3), upsampling="resize")
     assert resized.output_shape == (None, 32, 32, 3)
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: models.build_dcgan_generator(image_shape=(30, 30, 1)), "divisible by 4"),
-        (lambda: models.build_dcgan_discriminator(image_shape=(28, 26, 1)), "divisible by 4"),
-        (lambda: models.build_dcgan_generator(upsampling="pool"), "upsampling must be"),
-        (lambda: models.build_dcgan_generator(base_filters=0), "base_filters must be a positive integer"),
+        (lambda: dcgan.build_dcgan_generator(image_shape=(30, 30, 1)), "divisible by 4"),
+        (lambda: dcgan.build_dcgan_discriminator(image_shape=(28, 26, 1)), "divisible by 4"),
+        (lambda: dcgan.build_dcgan_generator(upsampling="pool"), "upsampling must be"),
+        (lambda: dcgan.build_dcgan_generator(base_filters=0), "base_filters must be a positive whole number"),
         (lambda: data.index_batches(100, 200), "larger than the dataset"),
         (lambda: data.index_batches(100, 10, start_step=-1), "non-negative"),
     ],
@@ -59,8 +59,8 @@ def test_negative_steps_are_refused_by_the_cli_and_the_trainer(tmp_path, capsys)
     with pytest.raises(SystemExit):
         cli.main(["train", "dcgan", "--out", str(tmp_path), "--steps", "-5"])
     assert "must be at least 1" in capsys.readouterr().err
-    gan = recipes.dcgan(seed=0)
-    with pytest.raises(ValueError, match="steps must be a positive integer"):
+    gan = dcgan.compiled_gan(seed=0)
+    with pytest.raises(ValueError, match="steps must be a positive whole number"):
         training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=-5, steps_per_epoch=1, batch_size=8)
     with pytest.raises(ValueError, match="needs batch_size"):
         training.train(gan, np.zeros((64, 28, 28, 1), "float32"), steps=5, steps_per_epoch=1)
@@ -119,7 +119,7 @@ def test_all_checkpoints_corrupt_is_a_clear_error(tmp_path, capsys):
 def test_mixed_precision_keeps_the_discriminator_logits_in_float32(float32_policy):
     for precision in ("mixed_float16", "mixed_bfloat16"):
         setup = device.configure_device(mixed_precision=precision, steps_per_execution=2, verbose=False)
-        gan = recipes.dcgan(seed=0, setup=setup)
+        gan = dcgan.compiled_gan(seed=0, setup=setup)
         assert gan.discriminator.layers[1].compute_dtype == precision.removeprefix("mixed_")  # the first conv
         assert gan.discriminator.output.dtype == "float32" and gan.generator.output.dtype == "float32"
         logits = gan.discriminator(gan.generator(np.zeros((2, 100), "float32")))
@@ -180,11 +180,12 @@ MIRRORED = textwrap.dedent(
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     import keras
-    from gan_lessons import models, training
+    from gan_lessons import dcgan, training
+    from gan_lessons.core.gan import GAN
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
-        gan = training.GAN(models.build_dcgan_generator(latent_dim=16, base_filters=8),
-                           models.build_dcgan_discriminator(base_filters=8), seed=0)
+        gan = GAN(dcgan.build_dcgan_generator(latent_dim=16, base_filters=8),
+                           dcgan.build_dcgan_discriminator(base_filters=8), seed=0)
         gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
                     steps_per_execution=2)
     before = [w.numpy().copy() for w in gan.generator.weights]
@@ -226,16 +227,16 @@ def test_speed_benchmark_prints_one_json_line(capsys, float32_policy):
     chosen = device.configure_device(verbose=False)  # what the benchmark used on this machine, CPU or GPU
     assert report["device"] == chosen.device and report["precision"] == chosen.precision
     assert report["xla"] is chosen.xla_for(convolutional=True)
-    assert bench.tutorial_generator().count_params() > 2_000_000  # the tutorial's generator
+    assert dcgan.bench.tutorial_generator().count_params() > 2_000_000  # the tutorial's generator
     images = np.random.default_rng(0).uniform(-1, 1, (10, 28, 28, 1)).astype("float32")
     with pytest.raises(ValueError, match="MNIST-shaped"):
-        bench.speed(repeats=1, steps=1, images=images)
+        dcgan.bench.speed(repeats=1, steps=1, images=images)
 
 
 def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_the_policy(float32_policy):
     setup = device.configure_device(mixed_precision="mixed_bfloat16", steps_per_execution=1, verbose=False)
     images = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
-    report = bench.speed(repeats=1, steps=1, setup=setup, images=images)
+    report = dcgan.bench.speed(repeats=1, steps=1, setup=setup, images=images)
     assert report["precision"] == "mixed_bfloat16" and report["package_images_per_s"] > 0
     assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"  # as the caller left it
 
@@ -246,7 +247,7 @@ def test_shipped_dcgan_weights_are_checked_before_loading(tmp_path, monkeypatch)
     info = pretrained.record("dcgan")
     assert info["command"].startswith("gan-lessons train dcgan") and info["scores"]["classes_covered"] == 10
     # A damaged copy is refused with a way out.
-    monkeypatch.setattr(pretrained, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(shipped, "DATA_DIR", tmp_path)
     (tmp_path / "dcgan_generator.json").write_text(json.dumps(info))
     (tmp_path / "dcgan_generator.weights.h5").write_bytes(b"not the weights")
     with pytest.raises(pretrained.PretrainedError, match="does not match its recorded SHA-256"):

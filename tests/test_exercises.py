@@ -3,7 +3,19 @@ import numpy as np
 import pytest
 from keras import ops
 
-from gan_lessons import exercises, pitfalls, solutions, style
+from gan_lessons import (
+    conditional,
+    dcgan,
+    evaluation,
+    exercise,
+    interview,
+    kde,
+    stylegan,
+    theory,
+    translation,
+    vanilla,
+    wgan,
+)
 
 
 def _stub(fake_logits):
@@ -15,7 +27,7 @@ class _NoStrength(keras.layers.Layer):
 
     def __init__(self, filters):
         super().__init__()
-        self.conv, self.adain = keras.layers.Conv2D(filters, 3, padding="same"), style.AdaIN()
+        self.conv, self.adain = keras.layers.Conv2D(filters, 3, padding="same"), stylegan.AdaIN()
 
     def call(self, inputs):
         x, w = inputs
@@ -35,14 +47,14 @@ def _one_sided_penalty(critic, real, fake, weights):
 
 
 def _penalty_at_real_points(critic, real, fake, weights):
-    return solutions.gradient_penalty(critic, real, fake, ops.ones_like(weights))
+    return wgan.solutions.gradient_penalty(critic, real, fake, ops.ones_like(weights))
 
 
 def _sigmoid_critic_without_batch_norm():
     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="sigmoid")])
 
 
-class _IgnoresStyle(solutions.FixedStyleBlock):
+class _IgnoresStyle(stylegan.solutions.FixedStyleBlock):
     """Lesson 06 wrong answer: right weights, but the style is computed from a constant."""
 
     def call(self, inputs):
@@ -53,58 +65,66 @@ class _IgnoresStyle(solutions.FixedStyleBlock):
 CASES = [
     # check, reference, wrong answers
     # lesson 01
-    (exercises.check_optimal_discriminator, solutions.D_STAR, [[2 / 7, 1 / 2, 5 / 7], [0.5, 0.5], "abc"]),
+    (theory.checks.check_optimal_discriminator, theory.solutions.D_STAR, [[2 / 7, 1 / 2, 5 / 7], [0.5, 0.5], "abc"]),
     (
-        exercises.check_value_at_optimum,
-        solutions.VALUE_AT_OPTIMUM,
-        [solutions.VALUE_AT_OPTIMUM / np.log(2), -2 * np.log(2), "x"],
+        theory.checks.check_value_at_optimum,
+        theory.solutions.VALUE_AT_OPTIMUM,
+        [theory.solutions.VALUE_AT_OPTIMUM / np.log(2), -2 * np.log(2), "x"],
     ),
-    (exercises.check_gradient_ratio, solutions.GRADIENT_RATIO, [1 / 19, 0.95, "19x"]),
+    (theory.checks.check_gradient_ratio, theory.solutions.GRADIENT_RATIO, [1 / 19, 0.95, "19x"]),
     # lesson 08
-    (exercises.check_fid_1d, solutions.FID_1D, [9.0, 11, "ten"]),
-    (exercises.check_precision_toy, solutions.PRECISION_TOY, [1.0, 0.0, "half"]),
-    (exercises.check_copy_detector, solutions.COPY_METRIC, ["fid", "precision", "accuracy"]),
+    (evaluation.checks.check_fid_1d, evaluation.solutions.FID_1D, [9.0, 11, "ten"]),
+    (evaluation.checks.check_precision_toy, evaluation.solutions.PRECISION_TOY, [1.0, 0.0, "half"]),
+    (evaluation.checks.check_copy_detector, evaluation.solutions.COPY_METRIC, ["fid", "precision", "accuracy"]),
     # lesson 09's drills: each check also rejects the drill's own flawed snippet (test_drills.py)
-    (exercises.check_keras3_trainers, solutions.make_trainers, [lambda g, d: (lambda r, f: 0.0, lambda z: 0.0)]),
-    (exercises.check_weight_clipping, solutions.critic_update, [lambda c, o, r, f, clip: 0.0]),
-    (exercises.check_digit_image, solutions.digit_image, [lambda g, i: g[i], lambda g, i: g[0, :, :, 0]]),
-    (exercises.check_loss_report, solutions.report, [lambda h: f"d_loss {h['d_loss'][0]:.4f}"]),
     (
-        exercises.check_interpolation_weights,
-        solutions.interpolation_weights,
+        interview.checks.check_keras3_trainers,
+        interview.solutions.make_trainers,
+        [lambda g, d: (lambda r, f: 0.0, lambda z: 0.0)],
+    ),
+    (interview.checks.check_weight_clipping, interview.solutions.critic_update, [lambda c, o, r, f, clip: 0.0]),
+    (
+        interview.checks.check_digit_image,
+        interview.solutions.digit_image,
+        [lambda g, i: g[i], lambda g, i: g[0, :, :, 0]],
+    ),
+    (interview.checks.check_loss_report, interview.solutions.report, [lambda h: f"d_loss {h['d_loss'][0]:.4f}"]),
+    (
+        interview.checks.check_interpolation_weights,
+        interview.solutions.interpolation_weights,
         [lambda n, seed=0: np.full((n, 1, 1, 1), 0.5), lambda n, seed=0: np.random.default_rng(seed).uniform(size=n)],
     ),
     (
-        exercises.check_gan_losses,
-        solutions.gan_losses,
+        interview.checks.check_gan_losses,
+        interview.solutions.gan_losses,
         [lambda r, f: (ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)), ops.mean(ops.softplus(f)))],
     ),
     (
-        exercises.check_generator_loss,
-        solutions.generator_loss,
+        vanilla.checks.check_generator_loss,
+        vanilla.solutions.generator_loss,
         [
             lambda logits: ops.mean(-ops.softplus(logits)),  # the minimax loss instead
             lambda logits: -ops.mean(ops.log(ops.sigmoid(logits))),  # unstable: inf for confident D
             lambda logits: ops.sum(ops.softplus(-logits)),
         ],
     ),  # sum instead of mean
-    (exercises.check_first_layer_params, solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
-    (exercises.check_equilibrium_output, solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
-    (exercises.check_transposed_output_size, solutions.UPSAMPLED_SIZE, [16, 4, 7, "14 pixels"]),
+    (vanilla.checks.check_first_layer_params, vanilla.solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
+    (vanilla.checks.check_equilibrium_output, vanilla.solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
+    (dcgan.checks.check_transposed_output_size, dcgan.solutions.UPSAMPLED_SIZE, [16, 4, 7, "14 pixels"]),
     (
-        exercises.check_slerp,
-        solutions.slerp,
+        dcgan.checks.check_slerp,
+        dcgan.solutions.slerp,
         [
             lambda z0, z1, t: (1 - t) * z0 + t * z1,  # linear, not spherical
             lambda z0, z1, t: z0,
             lambda z0, z1, t: np.concatenate([z0, z1]),  # wrong shape
         ],
     ),
-    (exercises.check_checkerboard_kernels, solutions.EVEN_KERNELS, [[3, 5], [4], [2, 3, 4, 5, 6], "four"]),
-    (exercises.check_first_conv_params, solutions.FIRST_CONV_PARAMS, [1024, 50_240, 17, "many"]),
+    (dcgan.checks.check_checkerboard_kernels, dcgan.solutions.EVEN_KERNELS, [[3, 5], [4], [2, 3, 4, 5, 6], "four"]),
+    (dcgan.checks.check_first_conv_params, dcgan.solutions.FIRST_CONV_PARAMS, [1024, 50_240, 17, "many"]),
     (
-        exercises.check_kde_density,
-        solutions.kde_density,
+        kde.checks.check_kde_density,
+        kde.solutions.kde_density,
         [
             lambda x, pts, h: float(np.sum(np.exp(-0.5 * ((x - pts) / h) ** 2)) / (h * np.sqrt(2 * np.pi))),  # sum
             lambda x, pts, h: float(np.mean(np.exp(-0.5 * ((x - pts) / h) ** 2))),  # unnormalised kernels
@@ -113,20 +133,20 @@ CASES = [
         ],
     ),
     (
-        exercises.check_pick_bandwidth,
-        solutions.pick_bandwidth,
+        kde.checks.check_pick_bandwidth,
+        kde.solutions.pick_bandwidth,
         [
-            lambda train, valid, grid: solutions.pick_bandwidth(train, train, grid),  # scored the training data
+            lambda train, valid, grid: kde.solutions.pick_bandwidth(train, train, grid),  # scored the training data
             lambda train, valid, grid: grid[-1],
             lambda train, valid, grid: "small",
         ],
     ),
-    (exercises.check_dimension_effect, solutions.DIMENSION_EFFECT, ["a", "c", "d", "e", 2]),
-    (exercises.check_halving_factor, solutions.HALVING_FACTOR, [2**30, 32, 2, "lots"]),
-    (exercises.check_embedding_params, solutions.EMBEDDING_PARAMS, [550, 10, 50, 5000, "ten"]),
+    (kde.checks.check_dimension_effect, kde.solutions.DIMENSION_EFFECT, ["a", "c", "d", "e", 2]),
+    (kde.checks.check_halving_factor, kde.solutions.HALVING_FACTOR, [2**30, 32, 2, "lots"]),
+    (conditional.checks.check_embedding_params, conditional.solutions.EMBEDDING_PARAMS, [550, 10, 50, 5000, "ten"]),
     (
-        exercises.check_one_hot_condition,
-        solutions.one_hot_condition,
+        conditional.checks.check_one_hot_condition,
+        conditional.solutions.one_hot_condition,
         [
             lambda z, y: np.concatenate([z, y[:, None]], axis=1),  # the label as one number
             lambda z, y: np.concatenate([np.eye(10)[y], z], axis=1),  # one-hot first
@@ -135,25 +155,33 @@ CASES = [
         ],
     ),
     (
-        exercises.check_gan_family,
-        solutions.GAN_FAMILY,
+        conditional.checks.check_gan_family,
+        conditional.solutions.GAN_FAMILY,
         [
-            dict(zip(exercises.GAN_FAMILY_ROLES, ["AC-GAN", "cGAN", "InfoGAN"], strict=True)),
+            dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["AC-GAN", "cGAN", "InfoGAN"], strict=True)),
             {"cGAN": "the discriminator is given the label"},
             "cGAN",
         ],
     ),
-    (exercises.check_projection_logit, solutions.PROJECTION_LOGIT, [-1.5, 3.0, 0.0, "big"]),
-    (exercises.check_style_block, solutions.FixedStyleBlock, [pitfalls.FlawedStyleBlock, _NoStrength, _IgnoresStyle]),
-    (exercises.check_adain_output, solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, 8.0, -2.0, -1.0, "three"]),
-    (exercises.check_truncated_w, solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
-    (exercises.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
-    (exercises.check_gradient_penalty, solutions.gradient_penalty, [_one_sided_penalty, _penalty_at_real_points]),
-    (exercises.check_critic, solutions.fixed_critic, [pitfalls.sigmoid_critic, _sigmoid_critic_without_batch_norm]),
-    (exercises.check_receptive_field, solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
+    (conditional.checks.check_projection_logit, conditional.solutions.PROJECTION_LOGIT, [-1.5, 3.0, 0.0, "big"]),
     (
-        exercises.check_cycle_loss,
-        solutions.cycle_loss,
+        stylegan.checks.check_style_block,
+        stylegan.solutions.FixedStyleBlock,
+        [stylegan.checks.FlawedStyleBlock, _NoStrength, _IgnoresStyle],
+    ),
+    (stylegan.checks.check_adain_output, stylegan.solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, 8.0, -2.0, -1.0, "three"]),
+    (stylegan.checks.check_truncated_w, stylegan.solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
+    (wgan.checks.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
+    (
+        wgan.checks.check_gradient_penalty,
+        wgan.solutions.gradient_penalty,
+        [_one_sided_penalty, _penalty_at_real_points],
+    ),
+    (wgan.checks.check_critic, wgan.solutions.fixed_critic, [wgan.sigmoid_critic, _sigmoid_critic_without_batch_norm]),
+    (translation.checks.check_receptive_field, translation.solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
+    (
+        translation.checks.check_cycle_loss,
+        translation.solutions.cycle_loss,
         [
             lambda a, b, g, f: np.mean(np.abs(f(g(a)) - a)),  # one direction only
             lambda a, b, g, f: np.mean((f(g(a)) - a) ** 2) + np.mean((g(f(b)) - b) ** 2),  # L2
@@ -164,15 +192,16 @@ CASES = [
 
 @pytest.mark.parametrize("check, reference, wrong", CASES, ids=lambda x: getattr(x, "__name__", ""))
 def test_check_accepts_reference_and_rejects_wrong_answers(check, reference, wrong):
-    assert check(reference).status == exercises.CORRECT
+    assert check(reference).status == exercise.CORRECT
     for answer in wrong:
         result = check(answer)
-        assert result.status == exercises.WRONG, answer
+        assert result.status == exercise.WRONG, answer
         assert result.message
 
 
 def test_every_check_of_every_lesson_is_tested_here():
-    checks = {name for name in dir(exercises) if name.startswith("check_")}
+    lessons = (theory, vanilla, dcgan, conditional, wgan, stylegan, kde, evaluation, interview, translation)
+    checks = {name for lesson in lessons for name in dir(lesson.checks) if name.startswith("check_")}
     assert checks == {check.__name__ for check, _, _ in CASES}
 
 
@@ -183,15 +212,15 @@ def test_check_says_not_attempted(check):
 
 
 def test_unfinished_function_is_not_attempted():
-    assert exercises.check_generator_loss(_stub).status == "not attempted yet"
+    assert vanilla.checks.check_generator_loss(_stub).status == "not attempted yet"
 
 
 def test_minimax_mistake_gets_a_hint():
-    result = exercises.check_generator_loss(lambda logits: ops.mean(-ops.softplus(logits)))
+    result = vanilla.checks.check_generator_loss(lambda logits: ops.mean(-ops.softplus(logits)))
     assert "minimax" in result.message
 
 
 def test_result_prints_readably():
-    text = str(exercises.check_first_layer_params(solutions.FIRST_LAYER_PARAMS))
+    text = str(vanilla.checks.check_first_layer_params(vanilla.solutions.FIRST_LAYER_PARAMS))
     assert "correct" in text and "bias" in text
-    assert np.isclose(float(solutions.generator_loss(np.zeros((3, 1), "float32"))), np.log(2))
+    assert np.isclose(float(vanilla.solutions.generator_loss(np.zeros((3, 1), "float32"))), np.log(2))

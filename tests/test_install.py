@@ -61,7 +61,11 @@ def test_the_wheel_carries_the_shipped_files(installed):
     shipped = installed / "gan_lessons" / "shipped"
     expected = sorted(p.name for p in (ROOT / "data").iterdir() if p.suffix in (".h5", ".json"))
     assert sorted(p.name for p in shipped.iterdir() if p.suffix in (".h5", ".json")) == expected
-    assert (installed / "gan_lessons" / "interview.toml").exists()
+    assert (installed / "gan_lessons" / "interview" / "interview.toml").exists()
+    # every module of the source tree is in the wheel: a subpackage left out of pyproject.toml would be missing
+    source = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "gan_lessons").rglob("*.py"))
+    wheel = sorted(str(p.relative_to(installed)) for p in (installed / "gan_lessons").rglob("*.py"))
+    assert wheel == source
 
 
 def test_every_shipped_model_loads_from_the_installed_package(installed, tmp_path):

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gan_lessons import drills, exercises, interview, solutions
+from gan_lessons import exercise, interview, stylegan, vanilla, wgan
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # The topics issue 11 asks the bank to cover.
@@ -17,7 +17,7 @@ def test_bank_sizes():
     assert len(bank.questions) >= 50
     assert len(bank.mcqs) >= 20
     assert len(bank.scenarios) >= 5
-    assert len(drills.DRILLS) >= 8
+    assert len(interview.drills.DRILLS) >= 8
 
 
 def test_every_question_has_an_answer_and_a_lesson_that_exists():
@@ -36,7 +36,7 @@ def test_every_mcq_has_exactly_one_correct_option_and_an_explanation():
     for q in interview.mcqs():
         assert 3 <= len(q.options) <= 5, q.id
         assert len(set(q.options)) == len(q.options), q.id
-        assert [letter == q.answer for letter in interview.LETTERS[: len(q.options)]].count(True) == 1, q.id
+        assert [letter == q.answer for letter in interview.bank.LETTERS[: len(q.options)]].count(True) == 1, q.id
         assert len(q.explanation.split()) >= 10, q.id
         assert (NOTEBOOKS / f"{q.lesson}.ipynb").exists(), q.id
 
@@ -118,7 +118,7 @@ def test_quiz_falls_back_to_text_without_ipywidgets(monkeypatch, capsys):
 def test_pick_is_reproducible():
     assert [q.id for q in interview.pick(n=5, seed=3)] == [q.id for q in interview.pick(n=5, seed=3)]
     assert len(interview.pick(n=5)) == 5
-    with pytest.raises(ValueError, match="n must be a positive integer"):
+    with pytest.raises(ValueError, match="n must be a positive whole number"):
         interview.pick(n=0)
 
 
@@ -145,70 +145,70 @@ def test_a_broken_bank_fails_clearly(tmp_path, text, message):
 def test_scenarios_reproducers_exist():
     names = [s.reproduce for s in interview.scenarios() if s.reproduce]
     assert len(names) >= 4
-    assert all(callable(getattr(interview, name)) for name in names)
+    assert all(callable(getattr(interview.debugging, name)) for name in names)
 
 
 def test_reproduce_checkerboard():
-    out = interview.reproduce_checkerboard()
+    out = interview.debugging.reproduce_checkerboard()
     assert np.ptp(out["kernel 4"]) == 0
     assert set(np.unique(out["kernel 3"])) == {1.0, 2.0, 4.0}
 
 
 def test_reproduce_d_wins():
-    out = interview.reproduce_d_wins()
+    out = interview.debugging.reproduce_d_wins()
     stuck, moving = out["minimax"], out["non_saturating"]
     assert stuck["d_loss"] < 0.05 and stuck["d_of_fake"] < 0.01 and stuck["gradient"] < 0.01
     assert stuck["sample_mean"] < 2.0 < 3.0 < moving["sample_mean"]
 
 
 def test_reproduce_unconstrained_critic():
-    out = interview.reproduce_unconstrained_critic(checkpoints=(300, 600))
+    out = interview.debugging.reproduce_unconstrained_critic(checkpoints=(300, 600))
     assert out["gradient penalty"][-1] == pytest.approx(2.0, abs=0.4)
     assert out["no constraint"][-1] > out["no constraint"][0] > 10 * out["gradient penalty"][-1]
 
 
 def test_reproduce_divergence():
-    assert interview.reproduce_divergence().startswith("Training diverged at step")
+    assert interview.debugging.reproduce_divergence().startswith("Training diverged at step")
 
 
 REFERENCE_FIXES = {
-    "keras3-freeze": solutions.make_trainers,
-    "clip-gradients": solutions.critic_update,
-    "sigmoid-critic": solutions.critic_without_sigmoid,
-    "batch-norm-critic": solutions.fixed_critic,
-    "zero-parameter-block": solutions.FixedStyleBlock,
-    "empty-slice": solutions.digit_image,
-    "rmse-loss": solutions.generator_loss,
-    "format-a-list": solutions.report,
-    "gradient-ascent": solutions.generator_loss,
-    "normal-interpolation": solutions.interpolation_weights,
-    "swapped-labels": solutions.gan_losses,
+    "keras3-freeze": interview.solutions.make_trainers,
+    "clip-gradients": interview.solutions.critic_update,
+    "sigmoid-critic": interview.solutions.critic_without_sigmoid,
+    "batch-norm-critic": wgan.solutions.fixed_critic,
+    "zero-parameter-block": stylegan.solutions.FixedStyleBlock,
+    "empty-slice": interview.solutions.digit_image,
+    "rmse-loss": vanilla.solutions.generator_loss,
+    "format-a-list": interview.solutions.report,
+    "gradient-ascent": vanilla.solutions.generator_loss,
+    "normal-interpolation": interview.solutions.interpolation_weights,
+    "swapped-labels": interview.solutions.gan_losses,
 }
 
 
 def test_every_drill_has_a_reference_fix():
-    assert set(REFERENCE_FIXES) == {d.id for d in drills.DRILLS}
+    assert set(REFERENCE_FIXES) == {d.id for d in interview.drills.DRILLS}
 
 
 @pytest.mark.parametrize("drill_id", list(REFERENCE_FIXES))
 def test_drill_rejects_its_snippet_and_accepts_the_fix(drill_id):
-    flawed = drills.buggy(drill_id)
-    result = drills.check(drill_id, flawed)
-    assert result.status == exercises.WRONG and result.message
-    assert drills.check(drill_id, REFERENCE_FIXES[drill_id]).status == exercises.CORRECT
-    assert drills.check(drill_id, ...).status == exercises.NOT_ATTEMPTED
-    assert drills.drill(drill_id).snippet.strip() in drills.drill(drill_id).markdown()
+    flawed = interview.drills.buggy(drill_id)
+    result = interview.drills.check(drill_id, flawed)
+    assert result.status == exercise.WRONG and result.message
+    assert interview.drills.check(drill_id, REFERENCE_FIXES[drill_id]).status == exercise.CORRECT
+    assert interview.drills.check(drill_id, ...).status == exercise.NOT_ATTEMPTED
+    assert interview.drills.drill(drill_id).snippet.strip() in interview.drills.drill(drill_id).markdown()
 
 
 def test_negated_generator_loss_gets_its_own_hint():
-    result = drills.check("gradient-ascent", drills.buggy("gradient-ascent"))
+    result = interview.drills.check("gradient-ascent", interview.drills.buggy("gradient-ascent"))
     assert "pushes D(G(z)) down" in result.message
 
 
 def test_drill_prompts_name_what_the_drill_defines():
     """Drills reuse the lessons' checks; their prompts name the drill's function, not the lesson's."""
-    for found in drills.DRILLS:
-        message = drills.check(found.id, ...).message
+    for found in interview.drills.DRILLS:
+        message = interview.drills.check(found.id, ...).message
         named = re.search(r"write (?:the class )?([A-Za-z_]\w*)", message)
         assert named, f"{found.id}: {message!r} names nothing to write"
         assert re.search(rf"\b{named.group(1)}\b", found.snippet + found.task), f"{found.id}: {message!r}"
@@ -216,7 +216,7 @@ def test_drill_prompts_name_what_the_drill_defines():
 
 def test_unknown_drill():
     with pytest.raises(ValueError, match="No drill 'x'; choose one of keras3-freeze"):
-        drills.drill("x")
+        interview.drills.drill("x")
 
 
 def test_questions_by_id():
@@ -229,9 +229,10 @@ def test_the_bank_ships_inside_the_package():
     # A wheel (Colab installs one) carries only the package data that pyproject.toml names.
     root = Path(__file__).resolve().parents[1]
     with open(root / "pyproject.toml", "rb") as f:
-        settings = interview.tomllib.load(f)
-    assert interview.BANK_FILE.name in settings["tool"]["setuptools"]["package-data"]["gan_lessons"]
-    assert interview.BANK_FILE.parent == root / "gan_lessons"
+        settings = interview.bank.tomllib.load(f)
+    assert interview.bank.BANK_FILE.name in settings["tool"]["setuptools"]["package-data"]["gan_lessons.interview"]
+    assert interview.bank.BANK_FILE.parent == root / "gan_lessons" / "interview"
+    assert "gan_lessons.interview" in settings["tool"]["setuptools"]["packages"]
 
 
 def test_cli_quiz_and_questions(monkeypatch, capsys):

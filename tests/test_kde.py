@@ -34,7 +34,7 @@ def test_digit_kde_samples_shape_range_and_likelihood(mnist_subset):
 
 
 def test_memorisation_check_flags_a_tiny_bandwidth():
-    from gan_lessons.classifier import digit_splits
+    from gan_lessons.tools.classifier import digit_splits
 
     splits = digit_splits()  # class-balanced: 3,000 training digits, 1,000 unseen ones
     train, unseen = splits.train[0], splits.test[0]
@@ -96,7 +96,7 @@ def test_pixel_log_likelihood_is_the_gaussian_mixture_it_claims():
 
 
 def test_dimension_sweep_overfits_more_in_more_dimensions():
-    from gan_lessons.classifier import digit_splits
+    from gan_lessons.tools.classifier import digit_splits
 
     splits = digit_splits()
     rows = kde.dimension_sweep(splits.train[0][::3], splits.test[0][::2], dimensions=(2, 40), n_samples=100)
@@ -110,7 +110,7 @@ def test_dimension_sweep_overfits_more_in_more_dimensions():
 
 
 def test_nearer_train_share_separates_new_digits_from_noisy_copies():
-    from gan_lessons.classifier import digit_splits
+    from gan_lessons.tools.classifier import digit_splits
 
     splits = digit_splits()
     train, unseen, fresh = splits.train[0], splits.test[0], splits.reference[0][:300]

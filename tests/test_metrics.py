@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from gan_lessons import classifier, metrics, sample_sets
+from gan_lessons import classifier, evaluation, metrics
 
 
 def gaussian(n, mean, cov, seed):
@@ -137,10 +137,10 @@ def controlled():
     test, labels = s.test
     sets = {
         "heldout": test,
-        "kde": sample_sets.kde_style(s.train[0], 1000),
-        "collapsed": sample_sets.collapsed(test),
-        "dropped": sample_sets.dropped_classes(test, labels),
-        "copies": sample_sets.copies(s.train[0], 1000),
+        "kde": evaluation.kde_style(s.train[0], 1000),
+        "collapsed": evaluation.collapsed(test),
+        "dropped": evaluation.dropped_classes(test, labels),
+        "copies": evaluation.copies(s.train[0], 1000),
     }
     return {name: metrics.evaluate(images) for name, images in sets.items()}
 
@@ -193,8 +193,8 @@ def test_evaluate_cli_prints_one_json_line(tmp_path):
 
 
 def test_exercise_references_agree_with_the_package():
-    from gan_lessons import solutions
+    from gan_lessons import evaluation
 
-    assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(solutions.FID_1D)
+    assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(evaluation.solutions.FID_1D)
     toy = metrics.precision_recall(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([[0.5], [10.0]]), k=1)
-    assert toy["precision"] == solutions.PRECISION_TOY
+    assert toy["precision"] == evaluation.solutions.PRECISION_TOY

@@ -1,11 +1,17 @@
-"""Config, models, losses and plotting."""
+"""Config, models, losses, plotting, and the package's layout."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import gan_lessons as gl
-from gan_lessons import config, losses, models, plotting
+from gan_lessons import config, losses, plotting, vanilla
 
 
 def test_fast_mode_is_read_from_the_environment(monkeypatch):
@@ -29,13 +35,13 @@ def test_budgets_shrink_in_fast_mode_and_accept_overrides():
         config.budget("vanila")
     with pytest.raises(ValueError, match="Unknown budget field"):
         config.budget("vanilla", epochs=3)
-    with pytest.raises(ValueError, match="must be a positive integer"):
+    with pytest.raises(ValueError, match="must be a positive whole number"):
         config.budget("vanilla", steps=-5)
 
 
 def test_mlp_models_shapes_ranges_and_sizes():
-    g = models.build_mlp_generator()
-    d = models.build_mlp_discriminator()
+    g = vanilla.build_mlp_generator()
+    d = vanilla.build_mlp_discriminator()
     z = np.random.default_rng(0).standard_normal((5, 100)).astype("float32") * 10
     images = g(z, training=False).numpy()
     assert images.shape == (5, 28, 28, 1)
@@ -47,10 +53,10 @@ def test_mlp_models_shapes_ranges_and_sizes():
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: models.build_mlp_generator(latent_dim=0), "latent_dim must be a positive integer"),
-        (lambda: models.build_mlp_generator(image_shape=(28, 28)), "for MNIST use \\(28, 28, 1\\)"),
-        (lambda: models.build_mlp_discriminator(hidden_units=()), "at least one layer"),
-        (lambda: models.build_mlp_discriminator(hidden_units=(64, -1)), "positive integer"),
+        (lambda: vanilla.build_mlp_generator(latent_dim=0), "latent_dim must be a positive whole number"),
+        (lambda: vanilla.build_mlp_generator(image_shape=(28, 28)), "for MNIST use \\(28, 28, 1\\)"),
+        (lambda: vanilla.build_mlp_discriminator(hidden_units=()), "at least one layer"),
+        (lambda: vanilla.build_mlp_discriminator(hidden_units=(64, -1)), "positive whole number"),
     ],
 )
 def test_models_reject_bad_arguments(build, message):
@@ -114,7 +120,8 @@ def test_light_modules_load_no_tensorflow():
 
     code = (
         "import sys\n"
-        "import gan_lessons, gan_lessons.notebook, gan_lessons.interview, gan_lessons.errors, gan_lessons.config\n"
+        "import gan_lessons, gan_lessons.tools.notebook, gan_lessons.interview, gan_lessons.core.errors\n"
+        "import gan_lessons.core.config, gan_lessons.tools.exercise\n"
         "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -161,3 +168,90 @@ def test_recipe_training_data_fits_its_gan(name):
         assert labels.shape == (len(images), 7, 7, 1)
     else:  # a class-aware CycleGAN: domain B and the classes of both domains
         assert isinstance(labels, tuple) and [part.shape[1:] for part in labels] == [(28, 28, 1), (), ()]
+
+
+# -- the package's layout (issue 20) -------------------------------------------------------------
+PACKAGE = Path(gl.__file__).parent
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """Run import-linter with the contracts of ``root``/pyproject.toml on the package under ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=root, env=env, capture_output=True, text=True)
+
+
+def test_the_import_layers_hold():
+    result = _lint_imports(PACKAGE.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "module, bad_import",
+    [
+        ("core/data.py", "from ..translation import tasks"),  # the core importing a lesson
+        ("tools/metrics.py", "from ..kde import baseline"),  # a tool importing a lesson
+        ("dcgan/latent.py", "from ..conditional import networks"),  # a lesson importing a later one
+        ("theory/maths.py", "import keras"),  # lesson 01's mathematics with Keras
+    ],
+)
+def test_the_import_contracts_catch_a_wrong_import(tmp_path, module, bad_import):
+    shutil.copytree(PACKAGE, tmp_path / "gan_lessons", ignore=shutil.ignore_patterns("__pycache__", "shipped"))
+    shutil.copy(PACKAGE.parent / "pyproject.toml", tmp_path)
+    path = tmp_path / "gan_lessons" / module
+    path.write_text(
+        path.read_text().replace(
+            "from __future__ import annotations\n", f"from __future__ import annotations\n\n{bad_import}\n", 1
+        )
+    )
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0 and "BROKEN" in result.stdout, result.stdout
+
+
+def test_no_module_is_long():
+    lengths = {str(p.relative_to(PACKAGE)): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert max(lengths.values()) <= 420, sorted(lengths.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_each_lesson_has_its_folder_with_checks_and_solutions():
+    for lesson in (
+        "theory",
+        "vanilla",
+        "dcgan",
+        "conditional",
+        "wgan",
+        "stylegan",
+        "kde",
+        "evaluation",
+        "interview",
+        "translation",
+    ):
+        folder = PACKAGE / lesson
+        assert {"__init__.py", "checks.py", "solutions.py"} <= {p.name for p in folder.iterdir()}, lesson
+
+
+def test_the_cli_offers_every_recipe():
+    from gan_lessons import cli, recipes
+
+    assert set(cli.TRAINABLE) == set(recipes.RECIPES) | {"kde"}
+
+
+def test_another_keras_backend_is_a_clear_error():
+    for code in ("import gan_lessons.core.config", "import gan_lessons as gl; gl.setup_notebook"):
+        env = {**os.environ, "KERAS_BACKEND": "jax"}
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert result.returncode != 0
+        assert "GAN Lessons trains with TensorFlow, but KERAS_BACKEND='jax'" in result.stderr, result.stderr[-500:]
+
+
+def test_losses_by_name_for_both_players():
+    assert losses.get_discriminator_loss("hinge") is losses.hinge_discriminator_loss
+    assert losses.get_generator_loss("hinge") is losses.wasserstein_generator_loss
+    assert losses.get_discriminator_loss("least_squares") is losses.least_squares_discriminator_loss
+    with pytest.raises(
+        ValueError, match="Unknown discriminator loss 'hinged'; choose one of bce, hinge, least_squares"
+    ):
+        losses.get_discriminator_loss("hinged")
+    with pytest.raises(ValueError, match="Unknown generator loss 'bce'"):
+        losses.get_generator_loss("bce")

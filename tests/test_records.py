@@ -55,7 +55,6 @@ def _modes(model: str, dataset: str, seeds):
     return pick
 
 
-
 PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
@@ -86,20 +85,38 @@ QUOTES = [
     (
         README,
         "DCGAN (7,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, all {} classes",
-        [(DCGAN, "train_seconds", F0), (DCGAN, "scores.fid", F1), (DCGAN, "scores.precision", F2),
-         (DCGAN, "scores.recall", F2), (DCGAN, "scores.confident", PCT0), (DCGAN, "scores.classes_covered", F0)],
+        [
+            (DCGAN, "train_seconds", F0),
+            (DCGAN, "scores.fid", F1),
+            (DCGAN, "scores.precision", F2),
+            (DCGAN, "scores.recall", F2),
+            (DCGAN, "scores.confident", PCT0),
+            (DCGAN, "scores.classes_covered", F0),
+        ],
     ),
     (
         README,
         "conditional GAN (7,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, {} read as the requested",
-        [(CGAN, "train_seconds", F0), (CGAN, "scores.fid", F1), (CGAN, "scores.precision", F2),
-         (CGAN, "scores.recall", F2), (CGAN, "scores.confident", PCT0), (CGAN, "scores.label_accuracy", PCT1)],
+        [
+            (CGAN, "train_seconds", F0),
+            (CGAN, "scores.fid", F1),
+            (CGAN, "scores.precision", F2),
+            (CGAN, "scores.recall", F2),
+            (CGAN, "scores.confident", PCT0),
+            (CGAN, "scores.label_accuracy", PCT1),
+        ],
     ),
     (
         README,
         "style-based generator (5,000 steps, {} s): FID {}, precision {}, recall {}, {} confident, all {} classes",
-        [(STYLE, "train_seconds", F0), (STYLE, "scores.fid", F1), (STYLE, "scores.precision", F2),
-         (STYLE, "scores.recall", F2), (STYLE, "scores.confident", PCT0), (STYLE, "scores.classes_covered", F0)],
+        [
+            (STYLE, "train_seconds", F0),
+            (STYLE, "scores.fid", F1),
+            (STYLE, "scores.precision", F2),
+            (STYLE, "scores.recall", F2),
+            (STYLE, "scores.confident", PCT0),
+            (STYLE, "scores.classes_covered", F0),
+        ],
     ),
     (README, "7,000 steps of batch 64, trained in {} s", [(DCGAN, "train_seconds", F0)]),
     # data/README.md: what each shipped file is
@@ -109,8 +126,12 @@ QUOTES = [
         DATA_README,
         "`dcgan_generator.weights.h5` ({}, float16) | lesson 03's pretrained DCGAN generator: "
         "7,000 steps of batch 64 on the 5,000 offline digits, {} s on a 2-core CPU; FID {}, all {} digits",
-        [(DCGAN, "bytes", _mib), (DCGAN, "train_seconds", F0), (DCGAN, "scores.fid", F1),
-         (DCGAN, "scores.classes_covered", F0)],
+        [
+            (DCGAN, "bytes", _mib),
+            (DCGAN, "train_seconds", F0),
+            (DCGAN, "scores.fid", F1),
+            (DCGAN, "scores.classes_covered", F0),
+        ],
     ),
     (
         DATA_README,
@@ -120,29 +141,49 @@ QUOTES = [
     (
         DATA_README,
         "{} s on a 2-core CPU; FID {}, {} confidently classified, all {} digits",
-        [(STYLE, "train_seconds", F0), (STYLE, "scores.fid", F1), (STYLE, "scores.confident", PCT0),
-         (STYLE, "scores.classes_covered", F0)],
+        [
+            (STYLE, "train_seconds", F0),
+            (STYLE, "scores.fid", F1),
+            (STYLE, "scores.confident", PCT0),
+            (STYLE, "scores.classes_covered", F0),
+        ],
     ),
     (
         DATA_README,
         "{} s on a 2-core CPU; {} of 1,000 held-out outputs read as the true digit (edge maps: {}), FID {} ({})",
-        [(P2P, "train_seconds", F0), (P2P, "scores.accuracy", PCT1), (P2P, "scores.baseline.accuracy", PCT1),
-         (P2P, "scores.fid", F1), (P2P, "scores.baseline.fid", F1)],
+        [
+            (P2P, "train_seconds", F0),
+            (P2P, "scores.accuracy", PCT1),
+            (P2P, "scores.baseline.accuracy", PCT1),
+            (P2P, "scores.fid", F1),
+            (P2P, "scores.baseline.fid", F1),
+        ],
     ),
     (
         DATA_README,
         "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly (bicubic {}), "
         "FID {} ({})",
-        [(SR, "train_seconds", lambda v: f"{v:,.0f}"), (SR, "scores.accuracy", PCT1),
-         (SR, "scores.baseline.accuracy", PCT1), (SR, "scores.fid", F1), (SR, "scores.baseline.fid", F0)],
+        [
+            (SR, "train_seconds", lambda v: f"{v:,.0f}"),
+            (SR, "scores.accuracy", PCT1),
+            (SR, "scores.baseline.accuracy", PCT1),
+            (SR, "scores.fid", F1),
+            (SR, "scores.baseline.fid", F0),
+        ],
     ),
     (
         DATA_README,
         "{} s on a 2-core CPU; {} of 500 held-out scikit-learn digits read as their true digit after translation "
         "({} by the independent reader; {} and {} untranslated), FID {} ({})",
-        [(CYC, "train_seconds", F0), (CYC, "scores.accuracy", PCT1), (CYC, "scores.independent_accuracy", PCT1),
-         (CYC, "scores.baseline.accuracy", PCT1), (CYC, "scores.baseline.independent_accuracy", PCT1),
-         (CYC, "scores.fid", F1), (CYC, "scores.baseline.fid", F1)],
+        [
+            (CYC, "train_seconds", F0),
+            (CYC, "scores.accuracy", PCT1),
+            (CYC, "scores.independent_accuracy", PCT1),
+            (CYC, "scores.baseline.accuracy", PCT1),
+            (CYC, "scores.baseline.independent_accuracy", PCT1),
+            (CYC, "scores.fid", F1),
+            (CYC, "scores.baseline.fid", F1),
+        ],
     ),
     (
         DATA_README,
@@ -156,8 +197,12 @@ QUOTES = [
     (
         L04,
         "FID {} against {}, {} of samples confidently classified against {}",
-        [(CGAN, "scores.fid", F1), (DCGAN, "scores.fid", F1), (CGAN, "scores.confident", PCT0),
-         (DCGAN, "scores.confident", PCT0)],
+        [
+            (CGAN, "scores.fid", F1),
+            (DCGAN, "scores.fid", F1),
+            (CGAN, "scores.confident", PCT0),
+            (DCGAN, "scores.confident", PCT0),
+        ],
     ),
     (L04, "Recall is lower ({} against {})", [(CGAN, "scores.recall", F2), (DCGAN, "scores.recall", F2)]),
     (L04, "reads the requested digit in {} of the pretrained cGAN's", [(CGAN, "scores.label_accuracy", PCT1)]),
@@ -174,16 +219,21 @@ QUOTES = [
     (
         L05,
         "on the grid it gets all {} modes with seed 0 but collapses to {}–{}\n  modes with seeds 1 and 2",
-        [(TOY, _modes("gan", "grid", [0]), lambda v: str(v[0])),
-         (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(min(v))),
-         (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(max(v)))],
+        [
+            (TOY, _modes("gan", "grid", [0]), lambda v: str(v[0])),
+            (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(min(v))),
+            (TOY, _modes("gan", "grid", [1, 2]), lambda v: str(max(v))),
+        ],
     ),
     (
         L05,
         "keeps all 8 ring modes in every seed ({} high quality) and {} of the 25 grid modes, but its grid samples are "
         "diffuse\n  ({})",
-        [(TOY, "table.pacgan.ring.high_quality", PCT0), (TOY, "table.pacgan.grid.modes", F1),
-         (TOY, "table.pacgan.grid.high_quality", PCT0)],
+        [
+            (TOY, "table.pacgan.ring.high_quality", PCT0),
+            (TOY, "table.pacgan.grid.modes", F1),
+            (TOY, "table.pacgan.grid.high_quality", PCT0),
+        ],
     ),
     (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.ring.high_quality", PCT1)]),
     (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
@@ -191,9 +241,16 @@ QUOTES = [
     (L05, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
     # lesson 06: the style-based generator against the DCGAN
     (L06, "for 5,000 steps ({} minutes on a 2-core CPU", [(STYLE, "train_seconds", _minutes)]),
-    (L06, "({} against {}) and on confidently classified samples ({} against {})",
-     [(STYLE, "scores.fid", F1), (DCGAN, "scores.fid", F1), (STYLE, "scores.confident", PCT0),
-      (DCGAN, "scores.confident", PCT0)]),
+    (
+        L06,
+        "({} against {}) and on confidently classified samples ({} against {})",
+        [
+            (STYLE, "scores.fid", F1),
+            (DCGAN, "scores.fid", F1),
+            (STYLE, "scores.confident", PCT0),
+            (DCGAN, "scores.confident", PCT0),
+        ],
+    ),
     # lesson 07: the KDE against the shipped DCGAN
     ("notebooks/07_kde_baseline.ipynb", "the DCGAN's {} (its record", [(DCGAN, "scores.fid", F1)]),
     # lesson 08: the judge, and where a trained GAN lands
@@ -209,21 +266,34 @@ QUOTES = [
     (
         L10,
         "read as the true digit {} of the time (FID {}), against\n  {} (FID {}) for the edge maps",
-        [(P2P, "scores.accuracy", PCT1), (P2P, "scores.fid", F1), (P2P, "scores.baseline.accuracy", PCT1),
-         (P2P, "scores.baseline.fid", F0)],
+        [
+            (P2P, "scores.accuracy", PCT1),
+            (P2P, "scores.fid", F1),
+            (P2P, "scores.baseline.accuracy", PCT1),
+            (P2P, "scores.baseline.fid", F0),
+        ],
     ),
     (
         L10,
         "**{}** of translated scikit-learn digits read correctly ({} by the\n  independent reader; {} untranslated), "
         "FID {} against {} untranslated",
-        [(CYC, "scores.accuracy", PCT1), (CYC, "scores.independent_accuracy", PCT1),
-         (CYC, "scores.baseline.accuracy", PCT1), (CYC, "scores.fid", F0), (CYC, "scores.baseline.fid", F0)],
+        [
+            (CYC, "scores.accuracy", PCT1),
+            (CYC, "scores.independent_accuracy", PCT1),
+            (CYC, "scores.baseline.accuracy", PCT1),
+            (CYC, "scores.fid", F0),
+            (CYC, "scores.baseline.fid", F0),
+        ],
     ),
     (
         L10,
         "The shipped upscaler: {} read (bicubic: {}), FID {} (bicubic: {})",
-        [(SR, "scores.accuracy", PCT1), (SR, "scores.baseline.accuracy", PCT1), (SR, "scores.fid", F1),
-         (SR, "scores.baseline.fid", F0)],
+        [
+            (SR, "scores.accuracy", PCT1),
+            (SR, "scores.baseline.accuracy", PCT1),
+            (SR, "scores.fid", F1),
+            (SR, "scores.baseline.fid", F0),
+        ],
     ),
 ]
 

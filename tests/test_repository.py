@@ -160,3 +160,24 @@ def test_repository_url_is_written_once_and_synced():
     assert sync.fix_colab_links((ROOT / "README.md").read_text()) == (ROOT / "README.md").read_text()
     others = sync.fix_colab_links("https://colab.research.google.com/github/someone/else/blob/main/x.ipynb")
     assert others == f"https://colab.research.google.com/github/{sync.colab_path()}/blob/main/x.ipynb"
+
+
+SHOW_SOURCE = re.compile(r"^gl\.show_source\((gl(?:\.\w+)+)\)$")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_listings_are_the_code_the_package_holds(path):
+    """A `show_source` cell's stored output is the listing of the package's code today, not of a moved or older one."""
+    import inspect
+
+    import gan_lessons as gl
+
+    for cell in _cells(path):
+        match = SHOW_SOURCE.match(_src(cell).strip()) if cell["cell_type"] == "code" else None
+        if not match:
+            continue
+        obj = gl
+        for name in match.group(1).split(".")[1:]:
+            obj = getattr(obj, name)
+        stored = "".join("".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {}))
+        assert stored == f"```python\n{inspect.getsource(obj)}```", f"{match.group(1)}: rebuild {path.name}"

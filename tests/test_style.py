@@ -4,14 +4,14 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import style
+from gan_lessons import stylegan
 
 
 def test_adain_gives_each_map_the_mean_and_std_of_its_style():
     rng = np.random.default_rng(0)
     x = rng.normal(3.0, 2.0, (4, 7, 7, 8)).astype("float32")
     w = rng.standard_normal((4, 16)).astype("float32")
-    adain = style.AdaIN()
+    adain = stylegan.AdaIN()
     out = keras.ops.convert_to_numpy(adain([x, w]))
     scale, bias = (keras.ops.convert_to_numpy(t) for t in adain.style(w))
     np.testing.assert_allclose(out.mean(axis=(1, 2)), bias, atol=1e-4)
@@ -22,7 +22,7 @@ def test_adain_gives_each_map_the_mean_and_std_of_its_style():
 
 
 def test_noise_strength_starts_at_its_initial_value_and_trains():
-    layer = style.NoiseInjection(initial_strength=0.25)
+    layer = stylegan.NoiseInjection(initial_strength=0.25)
     x = np.zeros((2, 5, 5, 3), "float32")
     noise = np.ones((2, 5, 5, 1), "float32")
     np.testing.assert_allclose(keras.ops.convert_to_numpy(layer([x, noise])), 0.25)
@@ -33,12 +33,12 @@ def test_noise_strength_starts_at_its_initial_value_and_trains():
     with tf.GradientTape() as tape:
         loss = tf.reduce_sum(layer([x, noise]))
     assert np.all(tape.gradient(loss, layer.strength).numpy() != 0)  # the optimizer can change it
-    fresh = keras.ops.convert_to_numpy(style.NoiseInjection(initial_strength=1.0, seed=1)(x))
+    fresh = keras.ops.convert_to_numpy(stylegan.NoiseInjection(initial_strength=1.0, seed=1)(x))
     assert fresh.std() > 0.5 and np.allclose(fresh[..., 0], fresh[..., 2])  # one noise image, all channels
 
 
 def test_parameter_counts_are_real_and_as_expected():
-    synthesis = style.build_synthesis_network(w_dim=16, channels=32)
+    synthesis = stylegan.build_synthesis_network(w_dim=16, channels=32)
     c = 32
     adain = lambda ch: 16 * 2 * ch + 2 * ch  # noqa: E731
     conv = lambda cin, cout: 9 * cin * cout + cout  # noqa: E731
@@ -64,13 +64,13 @@ def test_parameter_counts_are_real_and_as_expected():
         + (c // 4 + 1)  # to_image
     )
     assert synthesis.count_params() == expected
-    assert all(layer.count_params() > 0 for layer in synthesis.layers if isinstance(layer, style.StyledConv))
-    mapping = style.build_mapping_network(latent_dim=8, w_dim=16, depth=2)
+    assert all(layer.count_params() > 0 for layer in synthesis.layers if isinstance(layer, stylegan.StyledConv))
+    mapping = stylegan.build_mapping_network(latent_dim=8, w_dim=16, depth=2)
     assert mapping.count_params() == (8 * 16 + 16) + (16 * 16 + 16)
 
 
 def test_equalized_dense_scales_at_run_time():
-    layer = style.EqualizedDense(4, lr_multiplier=0.01)
+    layer = stylegan.EqualizedDense(4, lr_multiplier=0.01)
     x = np.ones((1, 9), "float32")
     out = keras.ops.convert_to_numpy(layer(x))
     kernel = keras.ops.convert_to_numpy(layer.kernel)
@@ -79,32 +79,32 @@ def test_equalized_dense_scales_at_run_time():
 
 
 def test_mixing_switches_styles_at_exactly_the_requested_layer():
-    synthesis = style.build_synthesis_network(w_dim=16, channels=32)
+    synthesis = stylegan.build_synthesis_network(w_dim=16, channels=32)
     names = ("adain_0", "block_7x7", "block_14x14_a", "block_14x14_b", "block_28x28_a")  # AdaIN 0 .. 4 end here
     probe = keras.Model(synthesis.input, [synthesis.get_layer(n).output for n in names])
     rng = np.random.default_rng(0)
     w_a, w_b = rng.standard_normal((2, 16)).astype("float32"), rng.standard_normal((2, 16)).astype("float32")
     for crossover in (1, 2, 3):
-        ws = style.mix_styles(w_a, w_b, crossover)
+        ws = stylegan.mix_styles(w_a, w_b, crossover)
         assert np.array_equal(ws[:, :crossover], np.repeat(w_a[:, None], crossover, axis=1))
-        assert np.array_equal(ws[:, crossover:], np.repeat(w_b[:, None], style.N_STYLES - crossover, axis=1))
+        assert np.array_equal(ws[:, crossover:], np.repeat(w_b[:, None], stylegan.N_STYLES - crossover, axis=1))
         mixed = probe.predict(ws, verbose=0)
-        pure_a = probe.predict(style.mix_styles(w_a, w_b, style.N_STYLES), verbose=0)
+        pure_a = probe.predict(stylegan.mix_styles(w_a, w_b, stylegan.N_STYLES), verbose=0)
         for i in range(crossover):  # noise starts at strength 0, so the runs are deterministic
             np.testing.assert_allclose(mixed[i], pure_a[i], atol=1e-5)
         assert np.abs(mixed[crossover] - pure_a[crossover]).max() > 1e-3  # the switch happens here
     with pytest.raises(ValueError, match="crossover must be"):
-        style.mix_styles(w_a, w_b, 7)
+        stylegan.mix_styles(w_a, w_b, 7)
 
 
 def test_truncation_moves_towards_the_mean():
     w, mean = np.array([[2.0, -2.0]]), np.array([1.0, 0.0])
-    np.testing.assert_allclose(style.truncate(w, mean, 0.5), [[1.5, -1.0]])
-    np.testing.assert_allclose(style.truncate(w, mean, 0.0), [[1.0, 0.0]])
+    np.testing.assert_allclose(stylegan.truncate(w, mean, 0.5), [[1.5, -1.0]])
+    np.testing.assert_allclose(stylegan.truncate(w, mean, 0.0), [[1.0, 0.0]])
 
 
 def test_style_generator_saves_and_reloads(tmp_path):
-    generator = style.build_style_generator(latent_dim=8, w_dim=16, channels=16)
+    generator = stylegan.build_style_generator(latent_dim=8, w_dim=16, channels=16)
     z = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
     before = generator.predict(z, verbose=0)
     assert before.shape == (3, 28, 28, 1) and np.all(np.abs(before) <= 1)
@@ -115,9 +115,9 @@ def test_style_generator_saves_and_reloads(tmp_path):
 
 
 def test_the_flawed_block_of_the_drill_really_has_its_bugs():
-    from gan_lessons import pitfalls
+    from gan_lessons import stylegan
 
-    block = pitfalls.FlawedStyleBlock(8)
+    block = stylegan.checks.FlawedStyleBlock(8)
     inputs = [keras.Input((7, 7, 4)), keras.Input((16,))]
     flawed = keras.Model(inputs, block(inputs))
     assert flawed.count_params() == 0  # bug 1: nothing tracked, nothing trained
@@ -147,7 +147,7 @@ def test_cli_trains_the_style_based_generator(tmp_path):
 
 def test_the_shipped_style_based_generator_draws_all_ten_digits_legibly():
     from gan_lessons import metrics, pretrained
-    from gan_lessons.classifier import features_and_probabilities
+    from gan_lessons.tools.classifier import features_and_probabilities
 
     generator = pretrained.load_generator("stylegan")  # SHA-256 checked first
     z = np.random.default_rng(7).standard_normal((500, 64)).astype("float32")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gan_lessons import config, theory, widgets
+from gan_lessons import config, theory
 
 LOG2 = np.log(2.0)
 
@@ -113,13 +113,13 @@ def test_gradient_magnitudes():
 
 def _experiment_setup():
     x = np.linspace(-6, 6, 601)
-    p_data = theory.gaussian_mixture_pdf(x, widgets.DATA_MEANS, widgets.DATA_STDS)
+    p_data = theory.gaussian_mixture_pdf(x, theory.DATA_MEANS, theory.DATA_STDS)
     p_g = theory.gaussian_mixture_pdf(x, [0.5], [1.5])
     return x, p_data / (p_data + p_g), np.maximum(p_data, p_g) > 0.01
 
 
 def _sample_data(n, rng):
-    return theory.sample_gaussian_mixture(n, widgets.DATA_MEANS, widgets.DATA_STDS, rng=rng)
+    return theory.sample_gaussian_mixture(n, theory.DATA_MEANS, theory.DATA_STDS, rng=rng)
 
 
 def _sample_g(n, rng):
@@ -170,9 +170,9 @@ def test_gan_1d_compiles_the_optimizers_asked_for():
 def test_explorer_draws_without_a_front_end():
     import matplotlib.pyplot as plt
 
-    numbers = widgets.optimal_discriminator_figure(0.0, 2.0)
+    numbers = theory.optimal_discriminator_figure(0.0, 2.0)
     assert -2 * LOG2 < numbers["value"] < 0 and 0 < numbers["jsd"] < LOG2
     assert numbers["value"] == pytest.approx(-2 * LOG2 + 2 * numbers["jsd"], abs=1e-9)
-    box = widgets.theory_explorer()
+    box = theory.theory_explorer()
     assert len(box.children) == 2
     plt.close("all")

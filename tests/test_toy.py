@@ -3,57 +3,57 @@
 import numpy as np
 import pytest
 
-from gan_lessons import toy
+from gan_lessons import wgan
 
 
 def test_the_papers_datasets():
-    r, g = toy.ring(), toy.grid()
+    r, g = wgan.ring(), wgan.grid()
     assert r.modes == 8 and r.std == 0.01 and g.modes == 25 and g.std == 0.05
     np.testing.assert_allclose(np.linalg.norm(r.means, axis=1), 1.0)
     np.testing.assert_allclose(r.means[2], [0.0, 1.0], atol=1e-12)  # (cos 2 pi 2/8, sin 2 pi 2/8)
     assert sorted(set(g.means[:, 0].tolist())) == [-4.0, -2.0, 0.0, 2.0, 4.0]
     x = g.sample(5000, seed=0)
     assert x.shape == (5000, 2) and x.dtype == np.float32
-    assert toy.count_modes(x, g)["high_quality_share"] == pytest.approx(1 - np.exp(-4.5), abs=0.005)  # 98.9 % in 2-D
+    assert wgan.count_modes(x, g)["high_quality_share"] == pytest.approx(1 - np.exp(-4.5), abs=0.005)  # 98.9 % in 2-D
     assert np.array_equal(x, g.sample(5000, seed=0))
 
 
 def test_mode_counter_on_hand_made_sets():
-    r = toy.ring()
+    r = wgan.ring()
     one_mode = np.repeat(r.means[:1], 100, axis=0)
-    assert toy.count_modes(one_mode, r) == {
+    assert wgan.count_modes(one_mode, r) == {
         "modes_captured": 1,
         "modes_total": 8,
         "high_quality_share": 1.0,
         "per_mode": [100, 0, 0, 0, 0, 0, 0, 0],
     }
     everywhere = np.repeat(r.means, 10, axis=0)
-    assert toy.count_modes(everywhere, r)["modes_captured"] == 8
+    assert wgan.count_modes(everywhere, r)["modes_captured"] == 8
     inside = r.means[:4] + np.array([0.0299, 0.0])  # 2.99 sigma from its mean (std 0.01)
     outside = r.means[4:] + np.array([0.0301, 0.0])  # 3.01 sigma
-    result = toy.count_modes(np.concatenate([inside, outside]), r)
+    result = wgan.count_modes(np.concatenate([inside, outside]), r)
     assert result["modes_captured"] == 4 and result["high_quality_share"] == 0.5
     assert result["per_mode"] == [1, 1, 1, 1, 0, 0, 0, 0]
     between = np.zeros((50, 2))  # the centre of the ring is near no mode
-    assert toy.count_modes(between, r)["modes_captured"] == 0
+    assert wgan.count_modes(between, r)["modes_captured"] == 0
 
 
 def test_modes_and_spread_can_change():
-    assert toy.toy_dataset("ring", modes=12, std=0.02).modes == 12
-    assert toy.toy_dataset("grid", modes=49).means.max() == 6.0  # 7 x 7, spacing 2
-    assert toy.toy_dataset("grid").modes == 25
+    assert wgan.toy_dataset("ring", modes=12, std=0.02).modes == 12
+    assert wgan.toy_dataset("grid", modes=49).means.max() == 6.0  # 7 x 7, spacing 2
+    assert wgan.toy_dataset("grid").modes == 25
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: toy.toy_dataset("spiral"), "Unknown toy dataset 'spiral'"),
-        (lambda: toy.ring(modes=1), "at least 2 modes"),
-        (lambda: toy.grid(modes=24), "square number of modes"),
-        (lambda: toy.grid(modes=1), "square number of modes"),
-        (lambda: toy.ring(std=0), "std must be a positive number"),
-        (lambda: toy.count_modes(np.zeros((5, 3)), toy.ring()), r"shape \(N, 2\)"),
-        (lambda: toy.count_modes(np.full((5, 2), np.nan), toy.ring()), "diverged"),
+        (lambda: wgan.toy_dataset("spiral"), "Unknown toy dataset 'spiral'"),
+        (lambda: wgan.ring(modes=1), "at least 2 modes"),
+        (lambda: wgan.grid(modes=24), "square number of modes"),
+        (lambda: wgan.grid(modes=1), "square number of modes"),
+        (lambda: wgan.ring(std=0), "std must be a positive number"),
+        (lambda: wgan.count_modes(np.zeros((5, 3)), wgan.ring()), r"shape \(N, 2\)"),
+        (lambda: wgan.count_modes(np.full((5, 2), np.nan), wgan.ring()), "diverged"),
     ],
 )
 def test_bad_toy_input_explains(call, message):
@@ -122,11 +122,11 @@ def test_toy_cli_runs_the_conditional_and_critic_models(model, capsys):
 
 
 def test_the_shipped_lab_record_meets_the_goal():
-    record = toy.lab_record()
+    record = wgan.lab_record()
     best = record["table"]["self-cond"]
     assert best["ring"]["all_modes_every_seed"] and best["ring"]["high_quality"] >= 0.98
     assert best["grid"]["all_modes_every_seed"] and best["grid"]["high_quality"] >= 0.95
-    assert best["ring"]["seeds"] >= 3 and set(record["table"]) == set(toy.TOY_MODELS)
+    assert best["ring"]["seeds"] >= 3 and set(record["table"]) == set(wgan.TOY_MODELS)
     changed = record["variants_of_self-cond"]
     assert changed and all(r["modes_captured"] == r["modes_total"] for r in changed)
 
@@ -158,31 +158,31 @@ def test_bad_toy_cli_input_explains(argv, message, capsys):
     ],
 )
 def test_bad_wasserstein_settings_explain(kwargs, message):
-    from gan_lessons import training
+    from gan_lessons import wgan
 
     with pytest.raises(ValueError, match=message):
-        training.WassersteinGAN(toy.build_toy_generator(), toy.build_toy_discriminator(), **kwargs)
+        wgan.WassersteinGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(), **kwargs)
 
 
 def test_critic_with_sigmoid_or_batch_norm_is_refused():
     import keras
 
-    from gan_lessons import models, training
+    from gan_lessons import dcgan, wgan
 
     sigmoid = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="sigmoid")])
     with pytest.raises(ValueError, match="sigmoid"):
-        training.WassersteinGAN(toy.build_toy_generator(), sigmoid)
+        wgan.WassersteinGAN(wgan.build_toy_generator(), sigmoid)
     with pytest.raises(ValueError, match="Batch norm"):
-        training.WassersteinGAN(models.build_dcgan_generator(), models.build_dcgan_discriminator())
+        wgan.WassersteinGAN(dcgan.build_dcgan_generator(), dcgan.build_dcgan_discriminator())
 
 
 @pytest.mark.parametrize("model", ["wgan", "wgan-gp", "pacgan", "gan-minimax", "self-cond"])
 def test_every_lab_model_trains(model):
-    points = toy.ring().sample(2048)
-    labels, shares = toy.cluster_points(points, k=8) if model == "self-cond" else (None, None)
-    gan = toy.toy_gan(model, seed=0, cluster_shares=shares)
+    points = wgan.ring().sample(2048)
+    labels, shares = wgan.cluster_points(points, k=8) if model == "self-cond" else (None, None)
+    gan = wgan.toy_gan(model, seed=0, cluster_shares=shares)
     before = [w.copy() for w in gan.generator.get_weights()]
-    from gan_lessons.training import train
+    from gan_lessons.core.training import train
 
     history = train(gan, points, labels=labels, steps=6, steps_per_epoch=3, batch_size=64, seed=0, verbose=0)
     assert all(np.all(np.isfinite(v)) for v in history.values())
@@ -212,7 +212,7 @@ def test_lab_table_averages_over_seeds_beside_the_published_rows():
             "seconds": 20,
         },
     ]
-    table = toy.lab_table(runs)
+    table = wgan.lab_table(runs)
     assert table["gan"]["ring"] == pytest.approx(
         {
             "modes": 7.0,
@@ -223,46 +223,46 @@ def test_lab_table_averages_over_seeds_beside_the_published_rows():
             "seeds": 2,
         }
     )
-    text = toy.format_lab_table(table)
+    text = wgan.format_lab_table(table)
     assert "GAN (PacGAN 2018, Table 1)" in text and "6.3" in text and "98.2%" in text
     assert "gan (this course)" in text and "7.0" in text and "80.0%" in text
 
 
 def test_packed_gan_scores_groups_of_samples():
-    from gan_lessons import training
+    from gan_lessons import wgan
 
-    gan = training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(pack=4), pack=4)
+    gan = wgan.PackedGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(pack=4), pack=4)
     assert gan.score(np.zeros((8, 2), "float32"), None).shape == (2, 1)  # 8 samples, 2 packs of 4
     with pytest.raises(ValueError, match="pack x features"):
-        training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(pack=1), pack=3)
+        wgan.PackedGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(pack=1), pack=3)
     with pytest.raises(ValueError, match="pack must be"):
-        training.PackedGAN(toy.build_toy_generator(), toy.build_toy_discriminator(), pack=0)
+        wgan.PackedGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(), pack=0)
 
 
 def test_film_and_scatter_plots_draw_the_modes():
-    from gan_lessons import plotting
+    from gan_lessons import wgan
 
-    ring = toy.ring()
+    ring = wgan.ring()
     frames = [(step, ring.sample(50, seed=step)) for step in range(10)]
-    fig = plotting.toy_film(frames, ring, max_frames=4)
+    fig = wgan.toy_film(frames, ring, max_frames=4)
     assert len(fig.axes) == 4
-    fig = plotting.toy_scatter({"real": ring.sample(50)}, ring, {"real": toy.count_modes(ring.sample(50), ring)})
+    fig = wgan.toy_scatter({"real": ring.sample(50)}, ring, {"real": wgan.count_modes(ring.sample(50), ring)})
     assert "8/8 modes" in fig.axes[0].get_title()
 
 
 def test_clusters_split_the_modes_and_self_conditioned_fakes_follow_their_shares():
-    from gan_lessons import training
+    from gan_lessons import wgan
 
-    mixture = toy.grid()
+    mixture = wgan.grid()
     points = mixture.sample(20_000, seed=0) / 4
-    labels, shares = toy.cluster_points(points, k=50, seed=0)
+    labels, shares = wgan.cluster_points(points, k=50, seed=0)
     assert labels.shape == (20_000,) and shares.sum() == pytest.approx(1.0)
     nearest = np.linalg.norm(points[:, None] * 4 - mixture.means[None], axis=2).argmin(axis=1)
     # no cluster straddles two modes: every cluster's points share one nearest mode
     assert all(len(np.unique(nearest[labels == c])) == 1 for c in np.unique(labels))
     skewed = np.r_[0.7, np.full(9, 0.3 / 9)]
-    gan = toy.toy_gan("self-cond", cluster_shares=skewed)
-    assert isinstance(gan, training.SelfConditionedGAN)
+    gan = wgan.toy_gan("self-cond", cluster_shares=skewed)
+    assert isinstance(gan, wgan.SelfConditionedGAN)
     drawn = np.asarray(gan.fake_condition(20_000))
     assert abs(np.mean(drawn == 0) - 0.7) < 0.02 and drawn.max() <= 9
     assert gan.generate(300).shape == (300, 2)
@@ -278,4 +278,4 @@ def test_clusters_split_the_modes_and_self_conditioned_fakes_follow_their_shares
 )
 def test_cluster_shares_are_checked(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        toy.toy_gan(**kwargs)
+        wgan.toy_gan(**kwargs)

@@ -2,8 +2,9 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import data, losses, models, recipes, training
-from gan_lessons.device import configure_device
+from gan_lessons import callbacks, data, errors, losses, training, vanilla
+from gan_lessons.core.device import configure_device
+from gan_lessons.core.gan import GAN
 
 
 def _weights(model):
@@ -17,9 +18,9 @@ def _changed(before, model):
 @pytest.fixture
 def small_gan():
     keras.utils.set_random_seed(0)
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
-        models.build_mlp_discriminator(hidden_units=(32,)),
+    gan = GAN(
+        vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
+        vanilla.build_mlp_discriminator(hidden_units=(32,)),
         seed=0,
     )
     gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
@@ -28,7 +29,7 @@ def small_gan():
 
 def test_trainer_really_trains_both_players(mnist_subset):
     setup = configure_device(verbose=False)
-    gan = recipes.vanilla_gan(seed=0, setup=setup)
+    gan = vanilla.compiled_gan(seed=0, setup=setup)
     g_before, d_before = _weights(gan.generator), _weights(gan.discriminator)
     ds = data.make_dataset(mnist_subset.images, batch_size=32)
     history = training.train(gan, ds, steps=60, steps_per_epoch=20, verbose=0)
@@ -60,7 +61,7 @@ def test_both_players_move_the_right_way_on_a_step(small_gan, mnist_subset):
 
 def test_steps_per_execution_and_xla_path(mnist_subset):
     setup = configure_device(jit_compile=True, steps_per_execution=5, verbose=False)
-    gan = recipes.vanilla_gan(seed=1, setup=setup)
+    gan = vanilla.compiled_gan(seed=1, setup=setup)
     assert gan.jit_compile is True and gan.steps_per_execution == 5
     training.train(gan, data.make_dataset(mnist_subset.images, batch_size=16), 20, 10, verbose=0)
     assert gan.step == 20
@@ -68,9 +69,9 @@ def test_steps_per_execution_and_xla_path(mnist_subset):
 
 def test_exact_step_counts_with_steps_per_execution():
     """Keras runs whole executions; train() still does exactly the steps asked for."""
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
-        models.build_mlp_discriminator(hidden_units=(16,)),
+    gan = GAN(
+        vanilla.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        vanilla.build_mlp_discriminator(hidden_units=(16,)),
     )
     gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), steps_per_execution=4, jit_compile=True)
     ds = data.make_dataset(np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)), batch_size=8)
@@ -86,9 +87,9 @@ def test_exact_step_counts_with_steps_per_execution():
 def test_mixed_precision_path_runs_on_cpu(mnist_subset, float32_policy):
     setup = configure_device(mixed_precision=True, jit_compile=False, steps_per_execution=2, verbose=False)
     assert keras.mixed_precision.global_policy().name == "mixed_float16"
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
-        models.build_mlp_discriminator(hidden_units=(16,)),
+    gan = GAN(
+        vanilla.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        vanilla.build_mlp_discriminator(hidden_units=(16,)),
     )
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), **setup.compile_kwargs())
     assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
@@ -101,7 +102,7 @@ def test_mixed_precision_path_runs_on_cpu(mnist_subset, float32_policy):
 def test_nan_guard_stops_with_an_explanation(small_gan, mnist_subset):
     poisoned = mnist_subset.images[:64].copy()
     poisoned[0, 0, 0, 0] = np.nan
-    with pytest.raises(training.TrainingDivergedError, match="learning rate.*\\[-1, 1\\]"):
+    with pytest.raises(errors.TrainingDivergedError, match="learning rate.*\\[-1, 1\\]"):
         training.train(small_gan, data.make_dataset(poisoned, batch_size=64), 10, 5, verbose=0)
 
 
@@ -110,15 +111,15 @@ def test_checkpoint_refuses_non_finite_weights(small_gan, tmp_path):
     small_gan.save_checkpoint(path)
     good = path.read_bytes()
     small_gan.generator.weights[0].assign(np.full(small_gan.generator.weights[0].shape, np.nan))
-    with pytest.raises(training.TrainingDivergedError, match="not finite"):
+    with pytest.raises(errors.TrainingDivergedError, match="not finite"):
         small_gan.save_checkpoint(path)
     assert path.read_bytes() == good
 
 
 def _fresh_small_gan(seed=5):
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
-        models.build_mlp_discriminator(hidden_units=(32,)),
+    gan = GAN(
+        vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
+        vanilla.build_mlp_discriminator(hidden_units=(32,)),
         seed=seed,
     )
     gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
@@ -172,37 +173,37 @@ def test_interrupt_saves_a_checkpoint(small_gan, mnist_subset, tmp_path):
 
 
 def test_missing_and_corrupt_checkpoints_explain(small_gan, tmp_path):
-    with pytest.raises(training.CheckpointError, match="No checkpoint at"):
+    with pytest.raises(errors.CheckpointError, match="No checkpoint at"):
         small_gan.load_checkpoint(tmp_path / "nothing.weights.h5")
     bad = tmp_path / "bad.weights.h5"
     bad.write_bytes(b"garbage")
-    with pytest.raises(training.CheckpointError, match="corrupt or was made for a different model"):
+    with pytest.raises(errors.CheckpointError, match="corrupt or was made for a different model"):
         small_gan.load_checkpoint(bad)
-    other = training.GAN(
-        models.build_mlp_generator(latent_dim=16, hidden_units=(64,)),
-        models.build_mlp_discriminator(hidden_units=(32,)),
+    other = GAN(
+        vanilla.build_mlp_generator(latent_dim=16, hidden_units=(64,)),
+        vanilla.build_mlp_discriminator(hidden_units=(32,)),
     )
     other.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
     path = other.save_checkpoint(tmp_path / "other.weights.h5")
-    with pytest.raises(training.CheckpointError, match="different model"):
+    with pytest.raises(errors.CheckpointError, match="different model"):
         small_gan.load_checkpoint(path)
 
 
 def test_partially_matching_checkpoint_is_refused(small_gan, tmp_path):
     """A checkpoint of a generator with one layer fewer is refused with the trainer's message."""
-    deeper = training.GAN(
-        models.build_mlp_generator(latent_dim=16, hidden_units=(32, 32)),
-        models.build_mlp_discriminator(hidden_units=(32,)),
+    deeper = GAN(
+        vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32, 32)),
+        vanilla.build_mlp_discriminator(hidden_units=(32,)),
     )
     deeper.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
     path = small_gan.save_checkpoint(tmp_path / "small.weights.h5")
-    with pytest.raises(training.CheckpointError, match="different model"):
+    with pytest.raises(errors.CheckpointError, match="different model"):
         deeper.load_checkpoint(path)
 
 
 def test_sample_grid_uses_fixed_noise(small_gan, mnist_subset, tmp_path):
     noise = np.random.default_rng(0).standard_normal((9, 16)).astype("float32")
-    grid = training.SampleGrid(noise, every=1, out_dir=tmp_path)
+    grid = callbacks.SampleGrid(noise, every=1, out_dir=tmp_path)
     training.train(small_gan, data.make_dataset(mnist_subset.images, batch_size=32), 6, 3, callbacks=[grid], verbose=0)
     assert [step for step, _ in grid.frames] == [0, 3, 6]
     assert all(images.shape == (9, 28, 28, 1) for _, images in grid.frames)
@@ -213,23 +214,23 @@ def test_sample_grid_uses_fixed_noise(small_gan, mnist_subset, tmp_path):
         "samples_step000006.png",
     ]
     # A new callback on the same folder (a rerun notebook) starts with the whole film so far.
-    again = training.SampleGrid(noise, every=1, out_dir=tmp_path)
+    again = callbacks.SampleGrid(noise, every=1, out_dir=tmp_path)
     assert [step for step, _ in again.frames] == [0, 3, 6]
     np.testing.assert_allclose(again.frames[-1][1], grid.frames[-1][1], atol=1e-2)  # stored as float16
     # Other noise, other film: nothing is reused.
-    assert training.SampleGrid(noise[:4], out_dir=tmp_path).frames == []
+    assert callbacks.SampleGrid(noise[:4], out_dir=tmp_path).frames == []
 
 
 def test_gan_rejects_bad_construction():
-    g = models.build_mlp_generator(latent_dim=8, hidden_units=(8,))
-    d_other = models.build_mlp_discriminator(image_shape=(8, 8, 1), hidden_units=(8,))
+    g = vanilla.build_mlp_generator(latent_dim=8, hidden_units=(8,))
+    d_other = vanilla.build_mlp_discriminator(image_shape=(8, 8, 1), hidden_units=(8,))
     with pytest.raises(ValueError, match="build both for the same image_shape"):
-        training.GAN(g, d_other)
+        GAN(g, d_other)
     with pytest.raises(ValueError, match="latent_dim=4"):
-        training.GAN(g, models.build_mlp_discriminator(hidden_units=(8,)), latent_dim=4)
+        GAN(g, vanilla.build_mlp_discriminator(hidden_units=(8,)), latent_dim=4)
     with pytest.raises(TypeError, match="must be a keras.Model"):
-        training.GAN(g, lambda x: x)
-    gan = training.GAN(g, models.build_mlp_discriminator(hidden_units=(8,)))
+        GAN(g, lambda x: x)
+    gan = GAN(g, vanilla.build_mlp_discriminator(hidden_units=(8,)))
     with pytest.raises(TypeError, match="keras optimizer instance"):
         gan.compile("adam", keras.optimizers.Adam())
     opt = keras.optimizers.Adam()
@@ -241,7 +242,7 @@ def test_gan_rejects_bad_construction():
 
 @pytest.mark.parametrize("steps, spe", [(0, 5), (10, 0), (2.5, 1)])
 def test_train_rejects_bad_budgets(small_gan, steps, spe):
-    with pytest.raises(ValueError, match="must be a positive integer"):
+    with pytest.raises(ValueError, match="must be a positive whole number"):
         training.train(small_gan, None, steps, spe)
 
 
@@ -249,12 +250,12 @@ def test_minimax_loss_can_be_chosen(mnist_subset):
     gan = _fresh_small_gan()
     gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="minimax")
     assert gan.g_loss_fn is losses.generator_loss_minimax
-    with pytest.raises(ValueError, match="non_saturating, minimax"):
-        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="hinge")
+    with pytest.raises(ValueError, match="non_saturating, minimax, hinge, least_squares"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), g_loss="wasserstein")
 
 
 def test_latent_directions_and_attribute_vectors():
-    from gan_lessons import latent
+    from gan_lessons import dcgan
 
     # A linear "generator" whose first pixel is 3 z_0 and whose second is z_1: z_0 changes the image most.
     z = keras.Input((4,))
@@ -262,23 +263,23 @@ def test_latent_directions_and_attribute_vectors():
         4, use_bias=False, kernel_initializer=keras.initializers.Constant(np.diag([3, 1, 0, 0]))
     )(z)
     generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(pixels))
-    directions = latent.main_directions(generator, n=2, n_samples=200)
+    directions = dcgan.main_directions(generator, n=2, n_samples=200)
     np.testing.assert_allclose(np.abs(directions), [[1, 0, 0, 0], [0, 1, 0, 0]], atol=1e-2)
-    bright_second_pixel = latent.attribute_vector(generator, score=lambda images: images[:, 0, 1, 0], n_samples=400)
+    bright_second_pixel = dcgan.attribute_vector(generator, score=lambda images: images[:, 0, 1, 0], n_samples=400)
     assert np.argmax(np.abs(bright_second_pixel)) == 1 and bright_second_pixel[1] > 1.0
-    assert latent.ink(np.array([[[[1.0], [-1.0]]], [[[1.0], [0.5]]]])).tolist() == [0.5, 1.0]
+    assert dcgan.ink(np.array([[[[1.0], [-1.0]]], [[[1.0], [0.5]]]])).tolist() == [0.5, 1.0]
     with pytest.raises(ValueError, match="n must be a whole number"):
-        latent.main_directions(generator, n=9)
+        dcgan.main_directions(generator, n=9)
     with pytest.raises(ValueError, match="one number per image"):
-        latent.attribute_vector(generator, score=lambda images: images, n_samples=50)
+        dcgan.attribute_vector(generator, score=lambda images: images, n_samples=50)
 
 
 def test_new_training_arrays_replace_the_old_ones_in_the_compiled_step():
     """Training again on other arrays must use them, even though the step was traced already."""
     keras.utils.set_random_seed(0)
-    gan = training.GAN(
-        models.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
-        models.build_mlp_discriminator(hidden_units=(16,)),
+    gan = GAN(
+        vanilla.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
+        vanilla.build_mlp_discriminator(hidden_units=(16,)),
     )
     gan.compile(keras.optimizers.Adam(0.0), keras.optimizers.Adam(0.0))  # weights stay put: D is a fixed probe
     dark, bright = -np.ones((64, 28, 28, 1), "float32"), np.ones((64, 28, 28, 1), "float32")
@@ -301,6 +302,34 @@ def test_new_training_arrays_replace_the_old_ones_in_the_compiled_step():
 
 
 def test_steps_per_epoch_defaults_to_one_epoch_for_short_runs(mnist_subset):
-    gan = recipes.vanilla_gan(seed=0)
+    gan = vanilla.compiled_gan(seed=0)
     history = training.train(gan, mnist_subset.images[:256], steps=3, batch_size=32, verbose=0)
     assert gan.step == 3 and len(history["d_loss"]) == 1  # one epoch of 3 steps
+
+
+def test_compile_takes_the_discriminator_loss_too(mnist_subset):
+    """A named loss is the one trained with, and a loss function of the logits is used as given."""
+    gan = _fresh_small_gan()
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), g_loss="hinge", d_loss="hinge")
+    assert gan.d_loss_fn is losses.hinge_discriminator_loss and gan.g_loss_fn is losses.wasserstein_generator_loss
+
+    gan = _fresh_small_gan()
+    constant = lambda real, fake: 7.0 + 0.0 * keras.ops.mean(real)  # noqa: E731 -- flat: D must not move
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), d_loss=constant)
+    before, g_before = _weights(gan.discriminator), _weights(gan.generator)
+    history = training.train(gan, mnist_subset.images[:64], steps=2, batch_size=32, verbose=0)
+    assert history["d_loss"] == [7.0]
+    assert not _changed(before, gan.discriminator) and _changed(g_before, gan.generator)
+    with pytest.raises(ValueError, match="Unknown discriminator loss"):
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), d_loss="wasserstein")
+
+
+def test_every_step_reports_each_tracked_metric_once(mnist_subset):
+    """finish_step updates the trackers by name: the logs are exactly the model's metrics."""
+    gan = _fresh_small_gan()
+    history = training.train(gan, mnist_subset.images[:64], steps=2, batch_size=32, verbose=0)
+    assert sorted(history) == sorted(m.name for m in gan.metrics) == ["D_fake", "D_real", "d_loss", "g_loss"]
+    assert gan.step == 2
+    with pytest.raises(ValueError, match=r"tracks no metric named \['wasserstein'\]"):
+        gan.finish_step(wasserstein=0.0)  # a value no tracker records is an error, not silently dropped
+    assert gan.step == 2

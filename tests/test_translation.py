@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from gan_lessons import translation
+from gan_lessons.core.training import train
 from gan_lessons.recipes import get_recipe
-from gan_lessons.training import CycleGAN, Pix2Pix, SuperResolutionGAN, train
+from gan_lessons.translation import CycleGAN, Pix2Pix, SuperResolutionGAN
 
 
 def _digits(n=64, seed=0):
@@ -153,7 +154,7 @@ def test_class_aware_cyclegan_needs_classifying_discriminators():
 
 
 def _class_aware_sr(**kwargs):
-    from gan_lessons.models import build_dcgan_discriminator
+    from gan_lessons.dcgan import build_dcgan_discriminator
 
     features = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten()])
     generator = translation.build_sr_generator(filters=8, blocks=1)
@@ -177,7 +178,7 @@ def test_class_aware_sr_learns_the_classes_from_the_pairs_labels():
 
 
 def test_class_aware_sr_needs_a_classifying_discriminator():
-    from gan_lessons.models import build_dcgan_discriminator
+    from gan_lessons.dcgan import build_dcgan_discriminator
 
     features = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()])
     generator = translation.build_sr_generator(filters=8, blocks=1)
@@ -208,7 +209,7 @@ def test_the_cyclegan_task_gives_the_classes_of_both_domains():
     classes_a, classes_b = task.train_classes
     assert len(classes_a) == len(classes_b) == len(task.train_images) and set(classes_a) == set(range(10))
     # The classifier reads the MNIST side as labelled (its own training digits).
-    from gan_lessons.classifier import load_classifier
+    from gan_lessons.tools.classifier import load_classifier
 
     read = np.argmax(load_classifier().predict(task.train_inputs[:200], verbose=0), axis=1)
     assert np.mean(read == classes_b[:200]) > 0.97

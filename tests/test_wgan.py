@@ -6,15 +6,15 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import cli, models, recipes
+from gan_lessons import cli, wgan
 
 
 def test_the_critic_has_no_sigmoid_and_no_batch_norm():
-    critic = models.build_wgan_critic()
+    critic = wgan.build_wgan_critic()
     kinds = {type(layer).__name__ for layer in critic.layers}
     assert "BatchNormalization" not in kinds and "LayerNormalization" in kinds
     assert critic.layers[-1].activation is keras.activations.linear
-    gan = recipes.wgan_gp(seed=0)
+    gan = wgan.compiled_gan(seed=0)
     assert gan.n_critic == 5 and gan.gp_weight == 10.0 and gan.clip_value is None
     assert float(gan.d_optimizer.beta_1) == 0.0 and float(gan.d_optimizer.beta_2) == 0.9
     # One image's score does not depend on the rest of the batch (it would with batch norm).
@@ -36,15 +36,15 @@ def test_cli_trains_wgan_gp_and_writes_samples(tmp_path):
 
 
 def test_quality_curve_and_wasserstein_plot(mnist_subset):
-    from gan_lessons import plotting, training
+    from gan_lessons import training, wgan
 
-    gan = recipes.wgan_gp(seed=0)
-    curve = training.QualityCurve(every=1, n=100)
+    gan = wgan.compiled_gan(seed=0)
+    curve = wgan.QualityCurve(every=1, n=100)
     history = training.train(
         gan, mnist_subset.images[:256], steps=2, steps_per_epoch=1, batch_size=32, callbacks=[curve], verbose=0
     )
     assert [step for step, _ in curve.points] == [1, 2] and all(fid > 0 for _, fid in curve.points)
-    fig = plotting.wasserstein_curve(history, 1, curve.points)
+    fig = wgan.wasserstein_curve(history, 1, curve.points)
     assert len(fig.axes) == 2  # the estimate and, on a twin axis, the FID
     with pytest.raises(ValueError, match="every must be"):
-        training.QualityCurve(every=0)
+        wgan.QualityCurve(every=0)

@@ -1,0 +1,165 @@
+"""Run budgets and fast mode: the one place that reads ``GAN_LESSONS_FAST``.
+
+Every notebook and the CLI ask :func:`budget` how long to train.  In fast mode
+(``GAN_LESSONS_FAST=1``, set by CI and by the test suite) the budgets shrink so
+that every lesson runs top to bottom in well under a minute on a 2-core CPU;
+the code path is the same in both modes -- only the numbers change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .validate import check_positive_int
+
+FAST_ENV = "GAN_LESSONS_FAST"
+
+
+def _shipped_dir() -> Path:
+    """Where the shipped artefacts are (classifier, pretrained generators, their records, lesson 05's lab table).
+
+    They live in the repository's ``data/``; a wheel (``pip install`` from git, as Colab's setup cell does) carries
+    them inside the package as ``gan_lessons/shipped`` (pyproject.toml maps the one to the other)."""
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "shipped"
+    return inside if inside.is_dir() else package.parent / "data"
+
+
+SHIPPED_DIR = _shipped_dir()
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def fast_mode() -> bool:
+    """True when ``GAN_LESSONS_FAST`` asks for the shrunken CI budgets."""
+    value = os.environ.get(FAST_ENV, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(
+        f"{FAST_ENV}={os.environ[FAST_ENV]!r} is not understood: "
+        "set it to 1 for fast mode or 0 (or leave it unset) for the full run."
+    )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much training one model gets.
+
+    ``steps`` counts generator updates (one batch each); ``steps_per_epoch`` is
+    how often Keras reports progress, the sample-grid callback fires and a
+    checkpoint is written.
+    """
+
+    steps: int
+    batch_size: int
+    steps_per_epoch: int
+    n_samples: int = 1000  # samples written by the CLI for evaluation
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "steps_per_epoch", "n_samples"):
+            value = getattr(self, name)
+            check_positive_int(f"Budget.{name}", value)
+
+
+# Full budgets are chosen to finish within 15 minutes on a 2-core CPU (the
+# measured times are in README.md); fast budgets keep CI well under a minute.
+_BUDGETS: dict[str, dict[str, Budget]] = {
+    "vanilla": {
+        "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=60, batch_size=32, steps_per_epoch=20),
+    },
+    "dcgan": {
+        "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
+    },
+    "wgan-gp": {  # 5 critic updates (with the penalty's double backprop) per step: 436 ms/step on a 2-core CPU
+        "full": Budget(steps=1_800, batch_size=64, steps_per_epoch=200),
+        "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
+    },
+    # Lesson 10's image-to-image models (gan_lessons.translation); n_samples: held-out outputs written.
+    "pix2pix": {  # about 100 ms/step on a 2-core CPU
+        "full": Budget(steps=6_000, batch_size=32, steps_per_epoch=500),
+        "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
+    },
+    "srgan": {  # about 60 ms/step
+        "full": Budget(steps=12_000, batch_size=32, steps_per_epoch=500),
+        "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
+    },
+    # CycleGAN: about 300 ms/step (four networks, the cycle passes). Class-aware (auxiliary classifiers in the
+    # discriminators): read correctly on the 500 held-out digits every 500 steps, 85.8 / 87.2 / 89.0 / 93.0 % (2,000).
+    # The plain CycleGAN peaked at 500-1,000 steps (about 80 %) and drifted down after.
+    "cyclegan": {
+        "full": Budget(steps=2_000, batch_size=16, steps_per_epoch=250, n_samples=500),
+        "fast": Budget(steps=4, batch_size=8, steps_per_epoch=2, n_samples=100),
+    },
+    "stylegan": {
+        "full": Budget(steps=5_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=20, batch_size=32, steps_per_epoch=10),
+    },
+    "cgan": {
+        "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
+        "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
+    },
+    # Lesson 05's mode-collapse lab: small MLPs on 2-D mixtures (gan_lessons.wgan.lab).
+    "toy": {
+        "full": Budget(steps=6_000, batch_size=256, steps_per_epoch=500, n_samples=2_500),
+        "fast": Budget(steps=100, batch_size=256, steps_per_epoch=50, n_samples=2_500),
+    },
+    # Lesson 03's speed benchmark (gan_lessons.dcgan.bench): `steps` per timed repeat at the tutorial's
+    # batch of 256, `n_samples` timed repeats.
+    "bench": {
+        "full": Budget(steps=12, batch_size=256, steps_per_epoch=12, n_samples=5),
+        "fast": Budget(steps=4, batch_size=256, steps_per_epoch=4, n_samples=1),
+    },
+    # Lesson 01: a discriminator trained alone against fixed p_data and p_g, then a 1-D GAN.
+    "theory_discriminator": {
+        "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=3_000),
+        "fast": Budget(steps=600, batch_size=256, steps_per_epoch=600),
+    },
+    "theory_gan_1d": {
+        "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=500),
+        "fast": Budget(steps=300, batch_size=256, steps_per_epoch=50),
+    },
+    # Lesson 08: only n_samples is used (images per controlled sample set).
+    "evaluation": {
+        "full": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=1000),
+        "fast": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=400),
+    },
+    # Lesson 02's pitfall: the Keras 2 recipe run under Keras 3 (one train_on_batch per call).
+    "keras2_pitfall": {
+        "full": Budget(steps=300, batch_size=64, steps_per_epoch=300),
+        "fast": Budget(steps=30, batch_size=64, steps_per_epoch=30),
+    },
+}
+
+
+def models_with_budgets() -> list[str]:
+    """Names of the models that have a training budget (also the CLI's choices)."""
+    return sorted(_BUDGETS)
+
+
+def budget(model: str, fast: bool | None = None, **overrides: int) -> Budget:
+    """The training budget of ``model`` for the current mode.
+
+    ``fast`` forces a mode (default: :func:`fast_mode`); ``overrides`` replace
+    single fields, e.g. ``budget("vanilla", steps=500)``.
+    """
+    if model not in _BUDGETS:
+        raise ValueError(f"No budget for model {model!r}. Known models: {', '.join(models_with_budgets())}.")
+    mode = "fast" if (fast_mode() if fast is None else fast) else "full"
+    chosen = _BUDGETS[model][mode]
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(overrides) - set(Budget.__dataclass_fields__)
+    if unknown:
+        raise ValueError(
+            f"Unknown budget field(s) {sorted(unknown)}; a budget has {sorted(Budget.__dataclass_fields__)}."
+        )
+    if overrides:
+        chosen = replace(chosen, **overrides)
+        if chosen.steps_per_epoch > chosen.steps:
+            chosen = replace(chosen, steps_per_epoch=chosen.steps)
+    return chosen

@@ -1,0 +1,201 @@
+"""Checks of lesson 09's spot-the-bug drills (:mod:`gan_lessons.interview.drills`)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from ..tools.exercise import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    CheckResult,
+    _attempt,
+    _call,
+    _moved,
+    _not_attempted,
+    _result,
+    _weights,
+)
+
+
+def check_keras3_trainers(make_trainers: Callable | None) -> CheckResult:
+    """Drill "keras3-freeze": ``make_trainers(generator, discriminator)`` returns ``(train_d(real, fake),
+    train_g(noise))``; train_d must move the discriminator, train_g the generator and not the discriminator."""
+    import keras
+
+    name = "GAN trainers under Keras 3"
+    if _not_attempted(make_trainers):
+        return _result(name, NOT_ATTEMPTED, "write make_trainers(generator, discriminator).")
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)]
+    )
+    rng = np.random.default_rng(0)
+    real = rng.normal(2.0, 0.5, (32, 2)).astype("float32")
+    noise = rng.standard_normal((32, 4)).astype("float32")
+    trainers, early = _call(name, make_trainers, "make_trainers(generator, discriminator)", generator, discriminator)
+    if early is not None:
+        return early
+    try:
+        train_d, train_g = trainers
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"return the pair (train_d, train_g), got {trainers!r}.")
+    d_before = _weights(discriminator)
+    for _ in range(2):
+        with warnings.catch_warnings():  # Keras warns about the frozen model of the Keras 2 recipe; the check says it
+            warnings.filterwarnings("ignore", message="The model does not have any trainable weights")
+            _, early = _call(name, train_d, "train_d(real, fake)", real, np.asarray(generator(noise)))
+        if early is not None:
+            return early
+    if not _moved(d_before, _weights(discriminator)):
+        return _result(
+            name,
+            WRONG,
+            "train_d never changed the discriminator. Keras 3 reads `trainable` when it trains, not when it "
+            "compiles: `discriminator.trainable = False` freezes its own updates too. Update each player's "
+            "trainable_variables explicitly (a GradientTape per player).",
+        )
+    g_before, d_before = _weights(generator), _weights(discriminator)
+    _, early = _call(name, train_g, "train_g(noise)", noise)
+    if early is not None:
+        return early
+    if not _moved(g_before, _weights(generator)):
+        return _result(name, WRONG, "train_g did not change the generator.")
+    if _moved(d_before, _weights(discriminator)):
+        return _result(name, WRONG, "train_g changed the discriminator: the generator's step must update G only.")
+    return _result(name, CORRECT, "each step updates its own player, and the discriminator learns.")
+
+
+def check_weight_clipping(critic_update: Callable | None) -> CheckResult:
+    """Drill "clip-gradients": ``critic_update(critic, optimizer, real, fake, clip)`` leaves every weight of the
+    critic in [-clip, clip] after a real update."""
+    import keras
+
+    name = "WGAN weight clipping"
+    if _not_attempted(critic_update):
+        return _result(name, NOT_ATTEMPTED, "write critic_update(critic, optimizer, real, fake, clip=0.01).")
+    keras.utils.set_random_seed(0)
+    init = keras.initializers.RandomNormal(stddev=0.05, seed=0)
+    critic = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(16, activation="relu", kernel_initializer=init), keras.layers.Dense(1)]
+    )
+    rng = np.random.default_rng(0)
+    real, fake = rng.normal(1, 1, (64, 2)).astype("float32"), rng.normal(-1, 1, (64, 2)).astype("float32")
+    clip = 0.01
+    clipped_start = [np.clip(w, -clip, clip) for w in _weights(critic)]
+    args = critic, keras.optimizers.RMSprop(5e-3), real, fake, clip
+    _, early = _call(name, critic_update, "critic_update(critic, optimizer, real, fake, 0.01)", *args)
+    if early is not None:
+        return early
+    largest = max(float(np.abs(w).max()) for w in _weights(critic))
+    if largest > clip + 1e-7:
+        return _result(
+            name,
+            WRONG,
+            f"after the update a weight is {largest:.3f}, outside [-0.01, 0.01]. Clipping the gradients only limits "
+            "each step; WGAN keeps the critic Lipschitz by clipping its weights after every update.",
+        )
+    if not _moved(clipped_start, _weights(critic)):
+        return _result(name, WRONG, "the weights are clipped but the update was never applied: apply the gradients.")
+    return _result(name, CORRECT, "the update is applied and every weight is clipped into [-0.01, 0.01].")
+
+
+def check_digit_image(digit_image: Callable | None) -> CheckResult:
+    """Drill "empty-slice": ``digit_image(generated, i)`` returns image ``i`` as a 2-D array for ``plt.imshow``."""
+    name = "one image to plot"
+    generated = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
+    prompt = "write digit_image(generated, i)."
+    image, early = _attempt(name, digit_image, prompt, "digit_image(generated, 1)", generated, 1)
+    if early is not None:
+        return early
+    image = np.asarray(image)
+    if image.size == 0:
+        return _result(name, WRONG, f"it is empty, shape {image.shape}: `:0` is a slice of no channels; index 0.")
+    if image.shape != (28, 28):
+        return _result(name, WRONG, f"shape {image.shape}: imshow draws (28, 28), so drop the channel axis.")
+    if abs(np.corrcoef(image.ravel(), generated[1, :, :, 0].ravel())[0, 1] - 1) > 1e-4:
+        return _result(name, WRONG, "those are not the pixels of image i (maybe another index?).")
+    return _result(name, CORRECT, "a (28, 28) array of image i, ready for plt.imshow(..., cmap='gray').")
+
+
+def check_loss_report(report: Callable | None) -> CheckResult:
+    """Drill "format-a-list": ``report(history)`` formats the last value of each loss list to 4 decimals."""
+    name = "loss report"
+    history = {"d_loss": [1.3, 0.6931472], "g_loss": [0.9, 2.0794415]}
+    text, early = _attempt(name, report, "write report(history).", "report(history)", history)
+    if early is not None:
+        if "format" in early.message:
+            return _result(name, WRONG, early.message + " A list has no :.4f format: format a number, e.g. [-1].")
+        return early
+    if not isinstance(text, str) or "0.6931" not in text or "2.0794" not in text:
+        return _result(name, WRONG, f"expected the last losses 0.6931 and 2.0794 in the text, got {text!r}.")
+    return _result(name, CORRECT, "the last value of each list, to 4 decimals.")
+
+
+def check_interpolation_weights(weights: Callable | None) -> CheckResult:
+    """Drill "normal-interpolation": ``interpolation_weights(batch_size, seed)``, one U[0, 1] weight per sample
+    shaped ``(batch_size, 1, 1, 1)``."""
+    name = "WGAN-GP interpolation weights"
+    n = 20_000
+    prompt = "write interpolation_weights(batch_size, seed=0)."
+    values, early = _attempt(name, weights, prompt, f"interpolation_weights({n}, 0)", n, 0)
+    if early is not None:
+        return early
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (n, 1, 1, 1):
+        return _result(name, WRONG, f"shape {values.shape}: one weight per sample, (batch_size, 1, 1, 1).")
+    if values.min() < 0 or values.max() > 1:
+        return _result(
+            name,
+            WRONG,
+            f"weights from {values.min():.2f} to {values.max():.2f}: outside [0, 1] the point "
+            "x = e·real + (1 - e)·fake leaves the segment between the real and the fake sample, where the "
+            "penalty belongs. Draw e from U[0, 1].",
+        )
+    if abs(values.mean() - 0.5) > 0.02 or abs(values.var() - 1 / 12) > 0.01:
+        return _result(
+            name,
+            WRONG,
+            f"mean {values.mean():.3f} and variance {values.var():.3f}; U[0, 1] has 0.5 and 1/12 = 0.083.",
+        )
+    return _result(name, CORRECT, "uniform on [0, 1], one per sample: points all along each real-fake segment.")
+
+
+def check_gan_losses(gan_losses: Callable | None) -> CheckResult:
+    """Drill "swapped-labels": ``gan_losses(real_logits, fake_logits)`` returns ``(d_loss, g_loss)``: D labels real
+    1 and fake 0 (a sum or a mean of its two terms), G wants its fakes labelled 1 (non-saturating)."""
+    name = "GAN losses and labels"
+    real = np.array([[2.0], [-1.0], [0.5]], np.float32)
+    fake = np.array([[-3.0], [1.0], [0.0]], np.float32)
+
+    def softplus(x):
+        return float(np.mean(np.logaddexp(0.0, x.astype(np.float64))))
+
+    prompt = "write gan_losses(real_logits, fake_logits)."
+    pair, early = _attempt(name, gan_losses, prompt, "gan_losses(real_logits, fake_logits)", real, fake)
+    if early is not None:
+        return early
+    try:
+        d_loss, g_loss = (float(np.asarray(v)) for v in pair)
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"return the pair (d_loss, g_loss) of numbers, got {pair!r}.")
+    d_right = softplus(-real) + softplus(fake)
+
+    def near(a, b):
+        return abs(a - b) < 1e-4
+
+    if near(d_loss, softplus(real) + softplus(-fake)) or near(d_loss, (softplus(real) + softplus(-fake)) / 2):
+        return _result(name, WRONG, "the discriminator's labels are swapped: real images are labelled 1, fakes 0.")
+    if not (near(d_loss, d_right) or near(d_loss, d_right / 2)):
+        return _result(name, WRONG, f"d_loss {d_loss:.4f}; expected {d_right:.4f} (or half of it).")
+    if near(g_loss, softplus(fake)):
+        return _result(
+            name, WRONG, "the generator's target is the fake label 0: it would help D. It wants its fakes called 1."
+        )
+    if not near(g_loss, softplus(-fake)):
+        return _result(name, WRONG, f"g_loss {g_loss:.4f}; expected {softplus(-fake):.4f}, -mean log D(G(z)).")
+    return _result(name, CORRECT, "D: real 1, fake 0; G: its fakes labelled 1, the non-saturating loss.")

@@ -1,0 +1,25 @@
+"""Lesson 07, ``07_kde_baseline``: the kernel-density baseline with scikit-learn.
+
+Where the code is:
+- ``baseline``: bandwidth by cross-validation, the digit KDE, the dimension sweep;
+- ``plots``: the lesson's plots;
+- ``checks``: the checks of the lesson's exercises (``solutions``: their reference answers).
+"""
+
+from . import checks, solutions
+from .baseline import (
+    DEFAULT_BANDWIDTHS,
+    BandwidthSearch,
+    DigitKDE,
+    bimodal_1d,
+    bimodal_density,
+    choose_bandwidth,
+    dimension_sweep,
+    fit_digit_kde,
+)
+from .plots import (
+    bandwidth_curve,
+    dimension_sweep_plot,
+    distance_histograms,
+    kde_1d_panels,
+)

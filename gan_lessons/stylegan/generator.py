@@ -1,0 +1,126 @@
+"""Lesson 06's style-based generator: the synthesis network, the generator, style mixing and
+truncation, what a trained one shows, and the generator as the CLI trains it.  Taught in ``06_stylegan_block``.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from ..core.device import DeviceSetup
+from ..core.gan import GAN
+from ..core.plotting import interpolate
+from ..core.recipe import Recipe, build_and_compile
+from ..core.validate import check_positive_int
+from ..dcgan.networks import build_dcgan_discriminator
+from .layers import AdaIN, ConstantInput, NoiseInjection, SelectStyle, StyledConv, build_mapping_network
+
+N_STYLES = 6  # AdaIN layers of the synthesis network: 2 at 7x7, 2 at 14x14, 2 at 28x28
+
+
+def build_synthesis_network(w_dim: int = 64, channels: int = 128, name: str = "synthesis") -> keras.Model:
+    """Per-layer styles ``ws (batch, 6, w_dim)`` -> digits ``(batch, 28, 28, 1)`` in [-1, 1].
+
+    Learned constant 7x7 -> noise -> AdaIN(ws[0]) -> StyledConv(ws[1]) -> up to 14x14: two StyledConvs
+    (ws[2], ws[3]) -> up to 28x28: two StyledConvs (ws[4], ws[5]) -> 1x1 conv -> tanh.  Coarse layers
+    (7x7) set the layout, the 14x14 ones much of the digit's identity, fine ones (28x28) the stroke."""
+    w_dim, channels = check_positive_int("w_dim", w_dim), check_positive_int("channels", channels)
+    if channels % 4:
+        raise ValueError(f"channels must be divisible by 4 (halved twice), got {channels}.")
+    ws = keras.Input((N_STYLES, w_dim), name="ws")
+    style = [SelectStyle(i, name=f"style_{i}")(ws) for i in range(N_STYLES)]
+    x = ConstantInput(7, channels, name="constant")(ws)
+    x = NoiseInjection(name="noise_0")(x)
+    x = AdaIN(name="adain_0")([x, style[0]])
+    x = StyledConv(channels, name="block_7x7")([x, style[1]])
+    x = StyledConv(channels // 2, upsample=True, name="block_14x14_a")([x, style[2]])
+    x = StyledConv(channels // 2, name="block_14x14_b")([x, style[3]])
+    x = StyledConv(channels // 4, upsample=True, name="block_28x28_a")([x, style[4]])
+    x = StyledConv(channels // 4, name="block_28x28_b")([x, style[5]])
+    images = layers.Conv2D(1, 1, activation="tanh", dtype="float32", name="to_image")(x)
+    return keras.Model(ws, images, name=name)
+
+
+def build_style_generator(
+    latent_dim: int = 64, w_dim: int = 64, channels: int = 128, mapping_depth: int = 4, name: str = "generator"
+) -> keras.Model:
+    """``z -> mapping -> w``, the same ``w`` for every AdaIN layer, ``-> synthesis -> image``: a generator
+    the package's GAN trainer can train like any other.  Its layers ``mapping`` and ``synthesis`` are
+    the two halves, for mixing and truncation."""
+    mapping = build_mapping_network(latent_dim, w_dim, mapping_depth)
+    synthesis = build_synthesis_network(w_dim, channels)
+    z = keras.Input((latent_dim,), name="z")
+    ws = layers.RepeatVector(N_STYLES, name="broadcast_w")(mapping(z))
+    return keras.Model(z, synthesis(ws), name=name)
+
+
+def mix_styles(w_a, w_b, crossover: int) -> np.ndarray:
+    """Per-layer styles taking layers ``0 .. crossover-1`` from ``w_a`` (coarse) and the rest from ``w_b``."""
+    if not isinstance(crossover, int | np.integer) or not 0 <= crossover <= N_STYLES:
+        raise ValueError(f"crossover must be a layer index from 0 to {N_STYLES}, got {crossover!r}.")
+    w_a, w_b = np.asarray(w_a, np.float32), np.asarray(w_b, np.float32)
+    if w_a.shape != w_b.shape or w_a.ndim != 2:
+        raise ValueError(f"w_a and w_b must both be (batch, w_dim), got {w_a.shape} and {w_b.shape}.")
+    ws = np.repeat(w_b[:, None, :], N_STYLES, axis=1)
+    ws[:, :crossover] = w_a[:, None, :]
+    return ws
+
+
+def truncate(w, w_mean, psi: float) -> np.ndarray:
+    """The truncation trick: ``w_mean + psi (w - w_mean)``; psi < 1 trades variety for typical, clean samples."""
+    return np.asarray(w_mean, np.float32) + float(psi) * (np.asarray(w, np.float32) - np.asarray(w_mean, np.float32))
+
+
+def halves(generator) -> tuple[keras.Model, keras.Model]:
+    """``(mapping, synthesis)`` of a generator made by :func:`build_style_generator`."""
+    return generator.get_layer("mapping"), generator.get_layer("synthesis")
+
+
+def mean_w(generator, n: int = 10_000, seed: int = 0) -> np.ndarray:
+    """The average style ``w_mean`` over ``n`` random ``z``: the centre the truncation trick pulls towards."""
+    mapping, _ = halves(generator)
+    z = np.random.default_rng(seed).standard_normal((n, mapping.input_shape[-1])).astype(np.float32)
+    return mapping.predict(z, batch_size=1000, verbose=0).mean(axis=0)
+
+
+def mixing_grid(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int) -> np.ndarray:
+    """Images ``(len(z_coarse) * len(z_fine), 28, 28, 1)``: row i takes its first ``crossover`` styles
+    (the coarse layers) from ``z_coarse[i]``, column j the others (the fine layers) from ``z_fine[j]``."""
+    mapping, synthesis = halves(generator)
+    w_coarse, w_fine = mapping.predict(z_coarse, verbose=0), mapping.predict(z_fine, verbose=0)
+    rows, cols = len(w_coarse), len(w_fine)
+    ws = mix_styles(np.repeat(w_coarse, cols, axis=0), np.tile(w_fine, (rows, 1)), crossover)
+    return synthesis.predict(ws, verbose=0)
+
+
+def interpolation_step_sizes(generator, z0: np.ndarray, z1: np.ndarray, n: int = 16) -> dict[str, float]:
+    """How evenly the images change along a path from ``z0`` to ``z1``: mean and largest pixel distance
+    between consecutive images, interpolating in ``z`` (spherically) or in ``w`` (linearly).  A smaller
+    largest step means a smoother, less entangled path (a pixel-space cousin of the perceptual path length)."""
+
+    mapping, synthesis = halves(generator)
+    result = {}
+    w_ends = mapping.predict(np.stack([z0, z1]).astype(np.float32), verbose=0)
+    paths = {
+        "z": np.repeat(mapping.predict(interpolate(z0, z1, n=n, kind="spherical"), verbose=0)[:, None], N_STYLES, 1),
+        "w": np.repeat(interpolate(w_ends[0], w_ends[1], n=n, kind="linear")[:, None], N_STYLES, 1),
+    }
+    for space, ws in paths.items():
+        images = synthesis.predict(ws.astype(np.float32), verbose=0).reshape(n, -1)
+        steps = np.linalg.norm(np.diff(images, axis=0), axis=1)
+        result[f"{space}_mean_step"], result[f"{space}_largest_step"] = float(steps.mean()), float(steps.max())
+    return result
+
+
+def compiled_gan(seed: int = 0, setup: DeviceSetup | None = None, latent_dim: int = 64, w_dim: int = 64) -> GAN:
+    """Lesson 06's small style-based generator (mapping network, learned constant, AdaIN, noise) against
+    lesson 03's DCGAN discriminator, trained like DCGAN: Adam(2e-4, beta_1=0.5), non-saturating loss."""
+
+    def players():
+        return build_style_generator(latent_dim=latent_dim, w_dim=w_dim), build_dcgan_discriminator()
+
+    return build_and_compile("stylegan", players, seed, setup, convolutional=True)
+
+
+RECIPE = Recipe("stylegan", "mnist", compiled_gan, "small style-based generator on MNIST (lesson 06)")
