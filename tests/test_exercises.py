@@ -224,3 +224,36 @@ def test_result_prints_readably():
     text = str(vanilla.checks.check_first_layer_params(vanilla.solutions.FIRST_LAYER_PARAMS))
     assert "correct" in text and "bias" in text
     assert np.isclose(float(vanilla.solutions.generator_loss(np.zeros((3, 1), "float32"))), np.log(2))
+
+
+def _mirrored_penalty(critic, real, fake, weights):
+    """Lesson 05 valid variant: x̂ = (1 - w)·real + w·fake, as the WGAN-GP authors' code writes it."""
+    return wgan.solutions.gradient_penalty(critic, real, fake, 1.0 - weights)
+
+
+def _penalty_with_tf_norm(critic, real, fake, weights):
+    """Lesson 05 valid variant: the plain norm, no epsilon under the square root."""
+    import tensorflow as tf
+
+    mixed = weights * real + (1.0 - weights) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    return tf.reduce_mean(tf.square(tf.norm(tape.gradient(scores, mixed), axis=1) - 1.0))
+
+
+@pytest.mark.parametrize("variant", [_mirrored_penalty, _penalty_with_tf_norm])
+def test_gradient_penalty_check_accepts_either_convention(variant):
+    result = wgan.checks.check_gradient_penalty(variant)
+    assert result.status == exercise.CORRECT, result.message
+
+
+def test_gradient_penalty_check_rejects_the_mirrored_convention_done_wrong():
+    def mirrored_one_sided(critic, real, fake, weights):
+        return _one_sided_penalty(critic, real, fake, 1.0 - weights)
+
+    def mirrored_summed(critic, real, fake, weights):
+        return 2.0 * _mirrored_penalty(critic, real, fake, weights)
+
+    for wrong in (mirrored_one_sided, mirrored_summed):
+        assert wgan.checks.check_gradient_penalty(wrong).status == exercise.WRONG

@@ -179,5 +179,7 @@ def test_stored_listings_are_the_code_the_package_holds(path):
         obj = gl
         for name in match.group(1).split(".")[1:]:
             obj = getattr(obj, name)
-        stored = "".join("".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {}))
+        stored = "".join(
+            "".join(o["data"]["text/markdown"]) for o in cell["outputs"] if "text/markdown" in o.get("data", {})
+        )
         assert stored == f"```python\n{inspect.getsource(obj)}```", f"{match.group(1)}: rebuild {path.name}"

@@ -7,7 +7,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..tools.exercise import CORRECT, NOT_ATTEMPTED, WRONG, CheckResult, _call, _check_number, _not_attempted, _result
+from ..tools.exercise import (
+    CORRECT,
+    NOT_ATTEMPTED,
+    WRONG,
+    CheckResult,
+    _call,
+    _check_number,
+    _not_attempted,
+    _numeric_answer,
+    _result,
+)
 
 
 def check_w1_shift(value) -> CheckResult:
@@ -49,6 +59,16 @@ def check_gradient_penalty(fn: Callable | None) -> CheckResult:
     value, early = _call(name, fn, "my_gradient_penalty(critic, real, fake, weights)", *_penalty_case())
     if early is not None:
         return early
+    # The other way round, x̂ = (1 - w)·real + w·fake (the WGAN-GP authors' code): 1 - w is uniform too, so the
+    # interpolates have the same distribution.  Here its norms are 2 and 0.75: ((2 - 1)² + (0.75 - 1)²) / 2.
+    got, early = _numeric_answer(name, value, "")
+    if early is None and abs(got - 0.53125) <= 1e-5 * 0.53125:
+        return _result(
+            name,
+            CORRECT,
+            "correct, with x̂ = (1 - w)·real + w·fake (as the WGAN-GP authors' code writes it): 1 - w is uniform "
+            "too, so the interpolates have the same distribution.",
+        )
     return _check_number(
         name,
         value,
@@ -59,7 +79,6 @@ def check_gradient_penalty(fn: Callable | None) -> CheckResult:
             (0.5, "that is the one-sided penalty max(0, ||g|| - 1)²: WGAN-GP also penalises norms below 1."),
             (0.875, "you averaged |·|, not the square: the penalty is (||g|| - 1)²."),
             (0.125, "you averaged ||g|| - 1 without squaring it."),
-            (0.53125, "your interpolates use 1 - w for the real points: x̂ = w·real + (1 - w)·fake."),
             (2.0, "that is the penalty at the real points: it belongs at the interpolates."),
             (2.0 * 0.78125, "you summed over the batch: take the mean."),
             (
