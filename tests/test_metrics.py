@@ -198,3 +198,36 @@ def test_exercise_references_agree_with_the_package():
     assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(evaluation.solutions.FID_1D)
     toy = metrics.precision_recall(np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([[0.5], [10.0]]), k=1)
     assert toy["precision"] == evaluation.solutions.PRECISION_TOY
+
+
+def _scores(**changes):
+    base = dict(fid=2.0, kid=0.0, inception_score=9.4, precision=0.90, recall=0.87, density=1.04, coverage=0.98)
+    return {**base, "classes_covered": 10, "memorised_fraction": 0.01, **changes}
+
+
+def test_metric_moves_compares_each_flaw_with_what_sampling_alone_does():
+    results = {
+        "held-out real": _scores(),
+        "copies": _scores(fid=2.3, recall=0.89, memorised_fraction=1.0),  # another real set: only copying moves
+        "collapsed": _scores(fid=120.0, precision=1.0, recall=0.0, density=1.4, classes_covered=7),
+        "slightly off": _scores(fid=2.8, recall=0.85),  # within 3x the real-vs-real change: not a move
+    }
+    moves = evaluation.metric_moves(results)
+    assert set(moves) == {"copies", "collapsed", "slightly off"}
+    assert [m for m, v in moves["copies"].items() if v != "-"] == ["memorised_fraction"]
+    assert moves["copies"]["memorised_fraction"] == "worse"
+    collapsed = moves["collapsed"]
+    assert collapsed["fid"] == collapsed["recall"] == collapsed["classes_covered"] == "worse"
+    assert collapsed["precision"] == "better"  # the flaw precision rewards
+    assert collapsed["density"] == "worse"  # density is best near 1: 1.4 is further than 1.04
+    assert set(moves["slightly off"].values()) == {"-"}
+    assert evaluation.metric_moves(results, margin=0.5)["slightly off"]["fid"] == "worse"
+    table = evaluation.format_moves(moves).splitlines()
+    assert table[0].split()[0] == "set" and table[2].split()[:3] == ["collapsed", "worse", "-"]
+
+
+def test_metric_moves_needs_both_real_sets():
+    with pytest.raises(ValueError, match="two real sets 'held-out real' and 'copies'"):
+        evaluation.metric_moves({"held-out real": _scores()})
+    with pytest.raises(ValueError, match="margin must be > 0"):
+        evaluation.metric_moves({"held-out real": _scores(), "copies": _scores()}, margin=0)

@@ -3,10 +3,17 @@
 
 Where the code is:
 - ``sample_sets``: sample sets with a known flaw;
+- ``failures``: which metric moves for which flaw, computed;
 - ``checks``: the checks of the lesson's exercises (``solutions``: their reference answers).
 """
 
 from . import checks, solutions
+from .failures import (
+    BETTER,
+    FLOORS,
+    format_moves,
+    metric_moves,
+)
 from .sample_sets import (
     blurred,
     collapsed,

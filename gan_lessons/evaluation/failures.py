@@ -1,0 +1,64 @@
+"""Lesson 08's central table, computed: which metric moves for which failure.
+
+Each flawed sample set is compared with held-out real digits.  A metric *moves* when it differs from the real set's
+value by more than it differs between two real sets (held-out digits and training digits, the "copies" set), times a
+margin: that difference is what sampling alone does.  It moves to *worse* (FID up, recall down, ...) or to
+*better* -- the dangerous case, a flaw the metric rewards.  Taught in ``08_evaluating_gans``.
+"""
+
+from __future__ import annotations
+
+from ..tools.metrics import TABLE_COLUMNS
+
+# +1: larger is better; -1: smaller is better; 0: closer to the real set's value is better (density: about 1).
+BETTER = {
+    "fid": -1,
+    "kid": -1,
+    "inception_score": +1,
+    "precision": +1,
+    "recall": +1,
+    "density": 0,
+    "coverage": +1,
+    "classes_covered": +1,
+    "memorised_fraction": -1,
+}
+# The least change that counts, whatever the two real sets say (a class more or less; 5 % of the samples copied).
+FLOORS = {"classes_covered": 1.0, "memorised_fraction": 0.05}
+
+
+def metric_moves(
+    results: dict[str, dict], real: str = "held-out real", other_real: str = "copies", margin: float = 3.0
+) -> dict[str, dict[str, str]]:
+    """For every set but ``real``: each metric's verdict, ``"worse"``, ``"better"`` or ``"-"`` (within ``margin``
+    times the difference between the two real sets ``real`` and ``other_real``; for the memorised fraction, which
+    tells those two apart by design, the floor alone)."""
+    if real not in results or other_real not in results:
+        raise ValueError(f"results need the two real sets {real!r} and {other_real!r}, got {sorted(results)}.")
+    if margin <= 0:
+        raise ValueError(f"margin must be > 0, got {margin!r}.")
+    table = {}
+    for name, scores in results.items():
+        if name == real:
+            continue
+        row = {}
+        for metric, sign in BETTER.items():
+            base, value = results[real][metric], scores[metric]
+            noise = 0.0 if metric == "memorised_fraction" else abs(results[other_real][metric] - base)
+            tolerance = max(margin * noise, FLOORS.get(metric, 0.0))
+            change = value - base
+            if abs(change) <= tolerance:
+                row[metric] = "-"
+            elif sign == 0:
+                row[metric] = "worse" if abs(value - 1.0) > abs(base - 1.0) else "better"
+            else:
+                row[metric] = "better" if change * sign > 0 else "worse"
+        table[name] = row
+    return table
+
+
+def format_moves(moves: dict[str, dict[str, str]], columns=TABLE_COLUMNS) -> str:
+    """:func:`metric_moves` as a plain-text table, one row per flawed set."""
+    width = max(len(name) for name in moves) + 2
+    header = "set".ljust(width) + "".join(f"{c[:10]:>11}" for c in columns)
+    rows = [name.ljust(width) + "".join(f"{row[c]:>11}" for c in columns) for name, row in moves.items()]
+    return "\n".join([header, *rows])
