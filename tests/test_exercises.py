@@ -1,3 +1,5 @@
+import functools
+
 import keras
 import numpy as np
 import pytest
@@ -108,6 +110,18 @@ CASES = [
             lambda logits: ops.sum(ops.softplus(-logits)),
         ],
     ),  # sum instead of mean
+    (
+        vanilla.checks.check_train_step,
+        vanilla.solutions.train_step,
+        [
+            functools.partial(vanilla.checks._reference_step, g_loss="minimax"),
+            functools.partial(vanilla.checks._reference_step, swap_labels=True),
+            functools.partial(vanilla.checks._reference_step, apply_g=False),  # an update never applied
+            functools.partial(vanilla.checks._reference_step, reduce="sum"),
+            functools.partial(vanilla.checks._reference_step, g_from_d_loss=True),
+            lambda *args: (vanilla.solutions.train_step(*args)[0], 0.0),  # a returned loss that only looks right
+        ],
+    ),
     (vanilla.checks.check_first_layer_params, vanilla.solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
     (vanilla.checks.check_equilibrium_output, vanilla.solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
     (dcgan.checks.check_transposed_output_size, dcgan.solutions.UPSAMPLED_SIZE, [16, 4, 7, "14 pixels"]),
@@ -257,3 +271,34 @@ def test_gradient_penalty_check_rejects_the_mirrored_convention_done_wrong():
 
     for wrong in (mirrored_one_sided, mirrored_summed):
         assert wgan.checks.check_gradient_penalty(wrong).status == exercise.WRONG
+
+
+def _step_with_keras_bce(generator, discriminator, g_optimizer, d_optimizer, real, z):
+    """Lesson 02 valid variant: Keras' BinaryCrossentropy(from_logits=True) and apply_gradients(zip(...))."""
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    with tf.GradientTape() as tape:
+        real_logits, fake_logits = discriminator(real), discriminator(generator(z))
+        d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
+    with tf.GradientTape() as tape:
+        fake_logits = discriminator(generator(z))
+        g_loss = bce(tf.ones_like(fake_logits), fake_logits)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    g_optimizer.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
+    return d_loss, g_loss
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        _step_with_keras_bce,
+        # both losses from one forward pass, as the TensorFlow DCGAN tutorial updates the players
+        functools.partial(vanilla.checks._reference_step, simultaneous=True),
+    ],
+)
+def test_train_step_check_accepts_the_standard_variants(variant):
+    result = vanilla.checks.check_train_step(variant)
+    assert result.status == exercise.CORRECT, result.message

@@ -75,3 +75,153 @@ def check_equilibrium_output(p) -> CheckResult:
     if value in (0.0, 1.0):
         return _result(name, WRONG, "a perfect generator cannot be told apart, so D cannot be certain either way.")
     return _result(name, WRONG, f"{value} is not it: use D*(x) = p_data(x) / (p_data(x) + p_g(x)) with p_g = p_data.")
+
+
+# -- exercise 4: a training step written by hand --------------------------------------------------
+def _players(seed: int = 0):
+    """A tiny generator (2 -> 3) and discriminator (3 -> 1 logit) with fixed weights, and SGD for each."""
+    import keras
+
+    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh")], name="tiny_g")
+    discriminator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)], name="tiny_d"
+    )
+    rng = np.random.default_rng(seed)
+    for model in (generator, discriminator):
+        model.set_weights([rng.normal(0.0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
+    return generator, discriminator, keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5)
+
+
+def _step_data(seed: int = 1):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, (6, 3)).astype("float32"), rng.standard_normal((6, 2)).astype("float32")
+
+
+def _reference_step(
+    generator,
+    discriminator,
+    g_optimizer,
+    d_optimizer,
+    real,
+    z,
+    simultaneous: bool = False,
+    g_loss: str = "non_saturating",
+    swap_labels: bool = False,
+    apply_d: bool = True,
+    apply_g: bool = True,
+    reduce: str = "mean",
+    g_from_d_loss: bool = False,
+):
+    """One GAN step, right (``simultaneous`` False: G against the updated D, as the course's trainer; True: both
+    losses from one forward pass, as the TensorFlow DCGAN tutorial) or with one known mistake."""
+    import tensorflow as tf
+    from keras import ops
+
+    average = ops.sum if reduce == "sum" else ops.mean
+
+    def d_objective(real_logits, fake_logits):
+        if swap_labels:
+            real_logits, fake_logits = fake_logits, real_logits
+        return average(ops.softplus(-real_logits)) + average(ops.softplus(fake_logits))
+
+    def g_objective(fake_logits):
+        return -average(ops.softplus(fake_logits)) if g_loss == "minimax" else average(ops.softplus(-fake_logits))
+
+    with tf.GradientTape(persistent=True) as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(z, training=True)
+        d_loss = d_objective(discriminator(real, training=True), discriminator(fake, training=True))
+        g_old = g_objective(discriminator(fake, training=True))
+    d_vars, g_vars = discriminator.trainable_variables, generator.trainable_variables
+    d_grads = d_tape.gradient(d_loss, d_vars)
+    if g_from_d_loss:
+        simultaneous, g_old = True, d_loss
+    if simultaneous:
+        g_grads, g_value = g_tape.gradient(g_old, g_vars), g_old
+    if apply_d:
+        d_optimizer.apply(d_grads, d_vars)
+    if not simultaneous:
+        with tf.GradientTape() as tape:
+            g_value = g_objective(discriminator(generator(z, training=True), training=True))
+        g_grads = tape.gradient(g_value, g_vars)
+    if apply_g:
+        g_optimizer.apply(g_grads, g_vars)
+    return float(d_loss), float(g_value)
+
+
+_STEP_MISTAKES = (
+    (dict(g_loss="minimax"), "the generator used the minimax loss log(1 - D(G(z))); the step asks for -log D(G(z))."),
+    (dict(swap_labels=True), "the discriminator's labels are swapped: label real images 1 and fakes 0."),
+    (dict(reduce="sum"), "you summed the losses over the batch: take the mean (the step size must not grow with it)."),
+    (
+        dict(g_from_d_loss=True),
+        "the generator descended the discriminator's loss, which helps D: G minimises its own loss, -log D(G(z)).",
+    ),
+    (dict(apply_d=False), "the discriminator never changed: its gradients were computed but never applied."),
+    (dict(apply_g=False), "the generator never changed: its gradients were computed but never applied."),
+)
+
+
+def check_train_step(fn: Callable | None, called: str = "my_train_step") -> CheckResult:
+    """Lesson 02, exercise 4: ``my_train_step(generator, discriminator, g_optimizer, d_optimizer, real, z)`` does one
+    GAN step -- a discriminator update on the binary cross-entropy (real 1, fake 0), then a generator update on the
+    non-saturating loss -- and returns ``(d_loss, g_loss)``.  Run on tiny networks with fixed weights and compared,
+    weight by weight, with a reference step; G's loss may be taken against the updated D (the course's trainer) or
+    from the same forward pass as D's (the TensorFlow tutorial): both are standard."""
+    name = "a training step"
+    if _not_attempted(fn):
+        return _result(
+            name, NOT_ATTEMPTED, f"write {called}(generator, discriminator, g_optimizer, d_optimizer, real, z)."
+        )
+    real, z = _step_data()
+    players = _players()
+    before = [[w.copy() for w in m.get_weights()] for m in players[:2]]
+    try:
+        returned = fn(*players, real, z)
+    except NotImplementedError:
+        return _result(name, NOT_ATTEMPTED, "the function still raises NotImplementedError.")
+    except Exception as exc:
+        return _result(name, WRONG, f"{called}(...) raised {exc!r}.")
+    try:
+        d_loss, g_loss = (float(np.asarray(v)) for v in returned)
+    except (TypeError, ValueError):
+        what = type(returned).__name__
+        return _result(name, WRONG, f"return the two losses as a pair, (d_loss, g_loss); got one {what}.")
+    after = [m.get_weights() for m in players[:2]]
+
+    def same(weights, model_weights) -> bool:
+        pairs = (pair for w, m in zip(weights, model_weights, strict=True) for pair in zip(w, m, strict=True))
+        return all(np.allclose(a, b, rtol=0, atol=1e-5) for a, b in pairs)
+
+    def outcome(**kind):
+        reference = _players()
+        losses = _reference_step(*reference, real, z, **kind)
+        return [m.get_weights() for m in reference[:2]], losses
+
+    if same(after, before):
+        return _result(name, WRONG, "no weight changed: apply each optimizer to its player's gradients.")
+    for simultaneous, how in ((False, "against the updated discriminator"), (True, "in one forward pass with D's")):
+        weights, (d_ref, g_ref) = outcome(simultaneous=simultaneous)
+        if same(after, weights):
+            if not np.isclose(d_loss, d_ref, atol=1e-4):
+                return _result(
+                    name, WRONG, f"the updates are right but the returned d_loss is {d_loss:.4f}, not {d_ref:.4f}."
+                )
+            if not np.isclose(g_loss, g_ref, atol=1e-4):
+                return _result(
+                    name, WRONG, f"the updates are right but the returned g_loss is {g_loss:.4f}, not {g_ref:.4f}."
+                )
+            return _result(name, CORRECT, f"both players moved as one GAN step moves them (G's loss {how}).")
+    for simultaneous in (False, True):
+        for kind, why in _STEP_MISTAKES:
+            if same(after, outcome(simultaneous=simultaneous, **kind)[0]):
+                return _result(name, WRONG, why)
+    if same(after[1:], [before[1]]):
+        return _result(name, WRONG, "the discriminator never changed: apply d_optimizer to its gradients.")
+    if same(after[:1], [before[0]]):
+        return _result(name, WRONG, "the generator never changed: apply g_optimizer to its gradients.")
+    return _result(
+        name,
+        WRONG,
+        "the weights after your step are not those of one GAN step: D descends softplus(-D(x)) + softplus(D(G(z))), "
+        "then G descends softplus(-D(G(z))), each with its own optimizer on its own variables.",
+    )
