@@ -120,3 +120,18 @@ def test_nearer_train_share_separates_new_digits_from_noisy_copies():
     assert metrics.nearer_train_share(noisy_copies, train, unseen) > 0.98
     # ... while the distance threshold of memorisation() lets the same noisy copies through.
     assert metrics.memorisation(noisy_copies, train, unseen)["memorised_fraction"] < 0.05
+
+
+def test_bandwidth_sweep_trades_copying_for_legibility():
+    from gan_lessons.tools.classifier import digit_splits
+
+    splits = digit_splits()
+    train, unseen = splits.train[0], splits.test[0][::2]
+    rows = kde.bandwidth_sweep(train, unseen, bandwidths=(10.0, 0.001), n_samples=100)
+    assert [r["bandwidth"] for r in rows] == [0.001, 10.0]  # sorted
+    tiny, huge = rows
+    assert tiny["nearer_train"] > 0.95  # a training digit (projected) plus almost nothing
+    assert huge["nearer_train"] < tiny["nearer_train"] - 0.05  # enough noise drifts away from the source ...
+    assert huge["fid"] > tiny["fid"] + 20 and huge["confident"] < tiny["confident"]  # ... and from digits
+    with pytest.raises(ValueError, match="bandwidths must be at least two positive numbers"):
+        kde.bandwidth_sweep(train, unseen, bandwidths=(1.0,), n_samples=100)

@@ -1,7 +1,7 @@
 """Lesson 07, ``07_kde_baseline``: the kernel-density baseline with scikit-learn.
 
 Where the code is:
-- ``baseline``: bandwidth by cross-validation, the digit KDE, the dimension sweep;
+- ``baseline``: bandwidth by cross-validation, the digit KDE, the dimension and bandwidth sweeps;
 - ``plots``: the lesson's plots;
 - ``checks``: the checks of the lesson's exercises (``solutions``: their reference answers).
 """
@@ -11,6 +11,7 @@ from .baseline import (
     DEFAULT_BANDWIDTHS,
     BandwidthSearch,
     DigitKDE,
+    bandwidth_sweep,
     bimodal_1d,
     bimodal_density,
     choose_bandwidth,

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core.validate import check_positive_int
 from ..tools.classifier import features_and_probabilities, reference_features
-from ..tools.metrics import MIN_SAMPLES, confident_share, fid, memorisation
+from ..tools.metrics import MIN_SAMPLES, confident_share, fid, memorisation, nearer_train_share
 
 DEFAULT_BANDWIDTHS = np.logspace(-1.5, 1.0, 11)
 
@@ -202,6 +202,37 @@ def dimension_sweep(
                 "confident": confident_share(probabilities),
                 "fid": fid(features, reference_features()),
                 "seconds": seconds,
+            }
+        )
+    return rows
+
+
+def bandwidth_sweep(
+    train: np.ndarray,
+    unseen: np.ndarray,
+    bandwidths=(0.001, 0.3, 1.0, 2.0, 3.0, 5.0, 10.0),
+    n_components: int = 30,
+    n_samples: int = 1000,
+    seed: int = 0,
+) -> list[dict]:
+    """One digit KDE per bandwidth (in ``n_components`` PCA dimensions) and what its ``n_samples`` samples do: the
+    share whose nearest real digit is a training digit rather than an ``unseen`` one (the data-copying test of
+    :func:`gan_lessons.tools.metrics.nearer_train_share`), their classifier-feature FID and their confident share.
+    Lesson 07 asks whether any bandwidth escapes the test with samples that still look like digits."""
+    if not isinstance(n_samples, int) or n_samples < MIN_SAMPLES:
+        raise ValueError(f"n_samples must be a whole number >= {MIN_SAMPLES} for a stable FID, got {n_samples!r}.")
+    rows = []
+    for h in _check_bandwidths(bandwidths):
+        samples = fit_digit_kde(train, n_components=n_components, bandwidth=float(h), seed=seed).sample(
+            n_samples, seed=seed + 1
+        )
+        features, probabilities = features_and_probabilities(samples)
+        rows.append(
+            {
+                "bandwidth": float(h),
+                "nearer_train": nearer_train_share(samples, train, unseen),
+                "fid": fid(features, reference_features()),
+                "confident": confident_share(probabilities),
             }
         )
     return rows
