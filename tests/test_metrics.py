@@ -208,14 +208,14 @@ def _scores(**changes):
 def test_metric_moves_compares_each_flaw_with_what_sampling_alone_does():
     results = {
         "held-out real": _scores(),
-        "copies": _scores(fid=2.3, recall=0.89, memorised_fraction=1.0),  # another real set: only copying moves
+        "more held-out real": _scores(fid=2.3, recall=0.89, memorised_fraction=0.02),  # what sampling alone does
+        "copies": _scores(fid=2.2, memorised_fraction=1.0),  # real digits too: only copying moves
         "collapsed": _scores(fid=120.0, precision=1.0, recall=0.0, density=1.4, classes_covered=7),
         "slightly off": _scores(fid=2.8, recall=0.85),  # within 3x the real-vs-real change: not a move
     }
     moves = evaluation.metric_moves(results)
     assert set(moves) == {"copies", "collapsed", "slightly off"}
-    assert [m for m, v in moves["copies"].items() if v != "-"] == ["memorised_fraction"]
-    assert moves["copies"]["memorised_fraction"] == "worse"
+    assert {m: v for m, v in moves["copies"].items() if v != "-"} == {"memorised_fraction": "worse"}
     collapsed = moves["collapsed"]
     assert collapsed["fid"] == collapsed["recall"] == collapsed["classes_covered"] == "worse"
     assert collapsed["precision"] == "better"  # the flaw precision rewards
@@ -227,7 +227,7 @@ def test_metric_moves_compares_each_flaw_with_what_sampling_alone_does():
 
 
 def test_metric_moves_needs_both_real_sets():
-    with pytest.raises(ValueError, match="two real sets 'held-out real' and 'copies'"):
-        evaluation.metric_moves({"held-out real": _scores()})
+    with pytest.raises(ValueError, match="two real sets 'held-out real' and 'more held-out real'"):
+        evaluation.metric_moves({"held-out real": _scores(), "copies": _scores()})
     with pytest.raises(ValueError, match="margin must be > 0"):
-        evaluation.metric_moves({"held-out real": _scores(), "copies": _scores()}, margin=0)
+        evaluation.metric_moves({"held-out real": _scores(), "more held-out real": _scores()}, margin=0)

@@ -124,9 +124,10 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=3_000, batch_size=256, steps_per_epoch=500),
         "fast": Budget(steps=300, batch_size=256, steps_per_epoch=50),
     },
-    # Lesson 08: only n_samples is used (images per controlled sample set).
+    # Lesson 08: only n_samples is used (images per controlled sample set; two disjoint sets of held-out real digits
+    # of that size must fit in the 1,000 test digits).
     "evaluation": {
-        "full": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=1000),
+        "full": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=500),
         "fast": Budget(steps=1, batch_size=500, steps_per_epoch=1, n_samples=400),
     },
     # Lesson 02's pitfall: the Keras 2 recipe run under Keras 3 (one train_on_batch per call).

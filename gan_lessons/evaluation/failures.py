@@ -1,9 +1,9 @@
 """Lesson 08's central table, computed: which metric moves for which failure.
 
 Each flawed sample set is compared with held-out real digits.  A metric *moves* when it differs from the real set's
-value by more than it differs between two real sets (held-out digits and training digits, the "copies" set), times a
-margin: that difference is what sampling alone does.  It moves to *worse* (FID up, recall down, ...) or to
-*better* -- the dangerous case, a flaw the metric rewards.  Taught in ``08_evaluating_gans``.
+value by more than it differs between two disjoint sets of held-out real digits of the same size, times a margin: that
+difference is what sampling alone does.  It moves to *worse* (FID up, recall down, ...) or to *better* -- the
+dangerous case, a flaw the metric rewards.  Taught in ``08_evaluating_gans``.
 """
 
 from __future__ import annotations
@@ -27,24 +27,22 @@ FLOORS = {"classes_covered": 1.0, "memorised_fraction": 0.05}
 
 
 def metric_moves(
-    results: dict[str, dict], real: str = "held-out real", other_real: str = "copies", margin: float = 3.0
+    results: dict[str, dict], real: str = "held-out real", other_real: str = "more held-out real", margin: float = 3.0
 ) -> dict[str, dict[str, str]]:
-    """For every set but ``real``: each metric's verdict, ``"worse"``, ``"better"`` or ``"-"`` (within ``margin``
-    times the difference between the two real sets ``real`` and ``other_real``; for the memorised fraction, which
-    tells those two apart by design, the floor alone)."""
+    """For every set but the two real ones: each metric's verdict, ``"worse"``, ``"better"`` or ``"-"`` (within
+    ``margin`` times the difference between the real sets ``real`` and ``other_real``, and at least ``FLOORS``)."""
     if real not in results or other_real not in results:
         raise ValueError(f"results need the two real sets {real!r} and {other_real!r}, got {sorted(results)}.")
     if margin <= 0:
         raise ValueError(f"margin must be > 0, got {margin!r}.")
     table = {}
     for name, scores in results.items():
-        if name == real:
+        if name in (real, other_real):
             continue
         row = {}
         for metric, sign in BETTER.items():
             base, value = results[real][metric], scores[metric]
-            noise = 0.0 if metric == "memorised_fraction" else abs(results[other_real][metric] - base)
-            tolerance = max(margin * noise, FLOORS.get(metric, 0.0))
+            tolerance = max(margin * abs(results[other_real][metric] - base), FLOORS.get(metric, 0.0))
             change = value - base
             if abs(change) <= tolerance:
                 row[metric] = "-"
