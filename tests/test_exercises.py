@@ -199,6 +199,10 @@ CASES = [
         [
             lambda a, b, g, f: np.mean(np.abs(f(g(a)) - a)),  # one direction only
             lambda a, b, g, f: np.mean((f(g(a)) - a) ** 2) + np.mean((g(f(b)) - b) ** 2),  # L2
+            lambda a, b, g, f: np.mean(f(g(a)) - a) + np.mean(g(f(b)) - b),  # signed: errors cancel
+            lambda a, b, g, f: np.sqrt(np.mean((f(g(a)) - a) ** 2)) + np.sqrt(np.mean((g(f(b)) - b) ** 2)),  # RMSE
+            lambda a, b, g, f: abs(np.mean(f(g(a)) - a)) + abs(np.mean(g(f(b)) - b)),  # |.| after the mean
+            lambda a, b, g, f: (np.mean(np.abs(f(g(a)) - a)) + np.mean(np.abs(g(f(b)) - b))) / 2,  # averaged cycles
         ],
     ),
 ]
@@ -302,3 +306,14 @@ def _step_with_keras_bce(generator, discriminator, g_optimizer, d_optimizer, rea
 def test_train_step_check_accepts_the_standard_variants(variant):
     result = vanilla.checks.check_train_step(variant)
     assert result.status == exercise.CORRECT, result.message
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda a, b, g, f: ops.mean(ops.abs(a - f(g(a)))) + ops.mean(ops.abs(b - g(f(b)))),  # keras ops, a - f(g(a))
+        lambda a, b, g, f: float(np.abs(f(g(a)) - a).mean() + np.abs(g(f(b)) - b).mean()),  # a plain float
+    ],
+)
+def test_cycle_loss_check_accepts_equivalent_forms(variant):
+    assert translation.checks.check_cycle_loss(variant).status == exercise.CORRECT

@@ -34,34 +34,56 @@ def check_receptive_field(value) -> CheckResult:
     )
 
 
-def check_cycle_loss(fn: Callable | None) -> CheckResult:
-    """Lesson 10, exercise 2: ``my_cycle_loss(a, b, g, f)``: mean |f(g(a)) - a| + mean |g(f(b)) - b|."""
-    name = "cycle loss"
-    if _not_attempted(fn):
-        return _result(name, NOT_ATTEMPTED, "write my_cycle_loss(a, b, g, f).")
+def _cycle_case():
+    """Inputs for the cycle-loss check: two "translators" whose round trips err by different amounts, with both
+    signs, from pixel to pixel -- so a signed mean, an RMSE or a squared error cannot land on the L1 answer."""
     a = np.linspace(-1, 1, 32, dtype=np.float32).reshape(2, 4, 4, 1)
-    b = a[::-1].copy()
+    b = np.cos(3 * a[::-1]).astype(np.float32)
 
     def g(x):
         return 2 * x + 0.1
 
     def f(x):
-        return x / 2 + 0.1
+        return x / 2 + 0.3 * x**2 - 0.25
 
+    return a, b, g, f
+
+
+def check_cycle_loss(fn: Callable | None) -> CheckResult:
+    """Lesson 10, exercise 2: ``my_cycle_loss(a, b, g, f)``: mean |f(g(a)) - a| + mean |g(f(b)) - b|."""
+    name = "cycle loss"
+    if _not_attempted(fn):
+        return _result(name, NOT_ATTEMPTED, "write my_cycle_loss(a, b, g, f).")
+    a, b, g, f = _cycle_case()
     value, early = _call(name, fn, "my_cycle_loss(a, b, g, f)", a, b, g, f)
     if early is not None:
         return early
+    err_a, err_b = (f(g(a)) - a).astype(np.float64), (g(f(b)) - b).astype(np.float64)
+    l1_a, l1_b = np.mean(np.abs(err_a)), np.mean(np.abs(err_b))
     return _check_number(
         name,
         value,
         "my_cycle_loss returned nothing: return the loss.",
-        0.45,
+        l1_a + l1_b,
         "correct: both cycles, A -> B -> A and B -> A -> B, each an L1 distance averaged over pixels.",
         mistakes=[
-            (0.15, "only the A -> B -> A cycle: add the B -> A -> B one."),
-            (0.3, "only the B -> A -> B cycle: add the A -> B -> A one."),
-            (0.1125, "you squared the differences: CycleGAN's cycle loss is L1 (absolute values)."),
-            (14.4, "you summed over the pixels: take the mean."),
+            (l1_a, "only the A -> B -> A cycle: add the B -> A -> B one."),
+            (l1_b, "only the B -> A -> B cycle: add the A -> B -> A one."),
+            (
+                np.mean(err_a**2) + np.mean(err_b**2),
+                "you squared the differences: CycleGAN's cycle loss is L1 (absolute values).",
+            ),
+            (
+                np.sqrt(np.mean(err_a**2)) + np.sqrt(np.mean(err_b**2)),
+                "that is an RMSE: the cycle loss is the mean absolute difference.",
+            ),
+            (
+                np.mean(err_a) + np.mean(err_b),
+                "you averaged the signed differences: errors of opposite sign cancel; take |.| first.",
+            ),
+            (abs(np.mean(err_a)) + abs(np.mean(err_b)), "|.| must come before the mean, pixel by pixel, not after it."),
+            ((l1_a + l1_b) * err_a.size, "you summed over the pixels: take the mean."),
+            ((l1_a + l1_b) / 2, "you averaged the two cycles: CycleGAN adds them."),
         ],
         otherwise="{value} is not it: translate there and back, compare with the original (|.|), average, both ways.",
         rel=1e-5,
