@@ -215,18 +215,9 @@ def test_no_module_is_long():
 
 
 def test_each_lesson_has_its_folder_with_checks_and_solutions():
-    for lesson in (
-        "theory",
-        "vanilla",
-        "dcgan",
-        "conditional",
-        "wgan",
-        "stylegan",
-        "kde",
-        "evaluation",
-        "interview",
-        "translation",
-    ):
+    notebooks = sorted((PACKAGE.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(gl._LESSONS) == len(notebooks)  # one package folder per lesson, in reading order
+    for lesson in gl._LESSONS:
         folder = PACKAGE / lesson
         assert {"__init__.py", "checks.py", "solutions.py"} <= {p.name for p in folder.iterdir()}, lesson
 

@@ -164,6 +164,11 @@ def fit_digit_kde(
     return DigitKDE(pca, kde, tuple(images.shape[1:]), search, max(residual_variance, 1e-6))
 
 
+def _check_sample_count(n_samples) -> None:
+    if not isinstance(n_samples, int) or n_samples < MIN_SAMPLES:
+        raise ValueError(f"n_samples must be a whole number >= {MIN_SAMPLES} for a stable FID, got {n_samples!r}.")
+
+
 def dimension_sweep(
     train: np.ndarray,
     held_out: np.ndarray,
@@ -179,8 +184,7 @@ def dimension_sweep(
     digits).  Lesson 07's curse-of-dimensionality table."""
     import time
 
-    if not isinstance(n_samples, int) or n_samples < MIN_SAMPLES:
-        raise ValueError(f"n_samples must be a whole number >= {MIN_SAMPLES} for a stable FID, got {n_samples!r}.")
+    _check_sample_count(n_samples)
     rows = []
     pixels = int(np.prod(np.shape(train)[1:]))
     stride = max(1, len(train) // len(held_out))
@@ -219,8 +223,7 @@ def bandwidth_sweep(
     share whose nearest real digit is a training digit rather than an ``unseen`` one (the data-copying test of
     :func:`gan_lessons.tools.metrics.nearer_train_share`), their classifier-feature FID and their confident share.
     Lesson 07 asks whether any bandwidth escapes the test with samples that still look like digits."""
-    if not isinstance(n_samples, int) or n_samples < MIN_SAMPLES:
-        raise ValueError(f"n_samples must be a whole number >= {MIN_SAMPLES} for a stable FID, got {n_samples!r}.")
+    _check_sample_count(n_samples)
     rows = []
     for h in _check_bandwidths(bandwidths):
         samples = fit_digit_kde(train, n_components=n_components, bandwidth=float(h), seed=seed).sample(
