@@ -64,6 +64,74 @@ class _IgnoresStyle(stylegan.solutions.FixedStyleBlock):
         return self.adain([self.noise(self.conv(x)), keras.ops.zeros_like(w)])
 
 
+def _penalty_at_fake_points(critic, real, fake, weights):
+    return wgan.solutions.gradient_penalty(critic, real, fake, ops.zeros_like(weights))
+
+
+def _squared_norm_penalty(critic, real, fake, weights):
+    """Lesson 05 wrong answer: (||g||² - 1)², the squared norm instead of the norm."""
+    import tensorflow as tf
+
+    mixed = weights * real + (1.0 - weights) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    return tf.reduce_mean(tf.square(tf.reduce_sum(tf.square(tape.gradient(scores, mixed)), axis=1) - 1.0))
+
+
+def _trainers_swapped_labels(generator, discriminator):
+    """Lesson 09 wrong answer: D trained with real labelled 0 and fake 1."""
+    return _swapped_d(generator, discriminator), interview.solutions.make_trainers(generator, discriminator)[1]
+
+
+def _swapped_d(generator, discriminator):
+    import tensorflow as tf
+
+    opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    def train_d(real, fake):
+        with tf.GradientTape() as tape:
+            loss = ops.mean(ops.softplus(discriminator(real))) + ops.mean(ops.softplus(-discriminator(fake)))
+        opt.apply(tape.gradient(loss, discriminator.trainable_variables), discriminator.trainable_variables)
+        return loss
+
+    return train_d
+
+
+def _trainers_g_step_moves_d(generator, discriminator):
+    """Lesson 09 wrong answer: the generator's step updates every variable, D's included."""
+    import tensorflow as tf
+
+    train_d, _ = interview.solutions.make_trainers(generator, discriminator)
+    opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    def train_g(noise):
+        variables = generator.trainable_variables + discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            loss = ops.mean(ops.softplus(-discriminator(generator(noise))))
+        opt.apply(tape.gradient(loss, variables), variables)
+        return loss
+
+    return train_d, train_g
+
+
+def _clip_before_update(critic, optimizer, real, fake, clip=0.01):
+    import tensorflow as tf
+
+    for weight in critic.trainable_variables:
+        weight.assign(ops.clip(weight, -clip, clip))
+    with tf.GradientTape() as tape:
+        loss = ops.mean(critic(fake)) - ops.mean(critic(real))
+    optimizer.apply(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables)
+    return loss
+
+
+def _clip_without_update(critic, optimizer, real, fake, clip=0.01):
+    for weight in critic.trainable_variables:
+        weight.assign(ops.clip(weight, -clip, clip))
+    return 0.0
+
+
 CASES = [
     # check, reference, wrong answers
     # lesson 01
@@ -82,24 +150,65 @@ CASES = [
     (
         interview.checks.check_keras3_trainers,
         interview.solutions.make_trainers,
-        [lambda g, d: (lambda r, f: 0.0, lambda z: 0.0)],
+        [
+            lambda g, d: (lambda r, f: 0.0, lambda z: 0.0),  # nothing trained
+            interview.drills.buggy("keras3-freeze"),  # the Keras 2 recipe: D frozen for good
+            _trainers_swapped_labels,  # D pushed the wrong way
+            _trainers_g_step_moves_d,  # G's step updates every variable
+        ],
     ),
-    (interview.checks.check_weight_clipping, interview.solutions.critic_update, [lambda c, o, r, f, clip: 0.0]),
+    (
+        interview.checks.check_weight_clipping,
+        interview.solutions.critic_update,
+        [
+            lambda c, o, r, f, clip: 0.0,  # no update, no clipping
+            interview.drills.buggy("clip-gradients"),  # gradients clipped instead of weights
+            _clip_before_update,  # weights clipped, then updated out of range
+            _clip_without_update,  # clipped, but the update never applied
+        ],
+    ),
     (
         interview.checks.check_digit_image,
         interview.solutions.digit_image,
-        [lambda g, i: g[i], lambda g, i: g[0, :, :, 0]],
+        [
+            lambda g, i: g[i],  # (28, 28, 1)
+            lambda g, i: g[0, :, :, 0],  # another image
+            interview.drills.buggy("empty-slice"),  # `:0`, no channel at all
+            lambda g, i: g[i, :, :, 0].T,  # a (28, 28) that only looks right
+        ],
     ),
-    (interview.checks.check_loss_report, interview.solutions.report, [lambda h: f"d_loss {h['d_loss'][0]:.4f}"]),
+    (
+        interview.checks.check_loss_report,
+        interview.solutions.report,
+        [
+            lambda h: f"d_loss {h['d_loss'][0]:.4f}",  # the first value
+            interview.drills.buggy("format-a-list"),  # :.4f on a list
+            lambda h: str(h),  # every value, every digit
+            lambda h: f"d_loss {h['d_loss'][-1]:.2f} g_loss {h['g_loss'][-1]:.2f}",  # two decimals
+        ],
+    ),
     (
         interview.checks.check_interpolation_weights,
         interview.solutions.interpolation_weights,
-        [lambda n, seed=0: np.full((n, 1, 1, 1), 0.5), lambda n, seed=0: np.random.default_rng(seed).uniform(size=n)],
+        [
+            lambda n, seed=0: np.full((n, 1, 1, 1), 0.5),  # always the midpoint
+            lambda n, seed=0: np.random.default_rng(seed).uniform(size=n),  # one weight each, but flat
+            interview.drills.buggy("normal-interpolation"),  # N(0, 1): off the segment
+            lambda n, seed=0: np.random.default_rng(seed).uniform(0, 0.5, (n, 1, 1, 1)),  # half the segment
+        ],
     ),
     (
         interview.checks.check_gan_losses,
         interview.solutions.gan_losses,
-        [lambda r, f: (ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)), ops.mean(ops.softplus(f)))],
+        [
+            lambda r, f: (ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)), ops.mean(ops.softplus(f))),  # G: 0
+            interview.drills.buggy("swapped-labels"),
+            lambda r, f: (
+                ops.mean(ops.softplus(-r)) + ops.mean(ops.softplus(f)),
+                -ops.mean(ops.softplus(f)),
+            ),  # minimax
+            lambda r, f: (ops.sum(ops.softplus(-r)) + ops.sum(ops.softplus(f)), ops.mean(ops.softplus(-f))),  # sums
+        ],
     ),
     (
         vanilla.checks.check_generator_loss,
@@ -189,9 +298,20 @@ CASES = [
     (
         wgan.checks.check_gradient_penalty,
         wgan.solutions.gradient_penalty,
-        [_one_sided_penalty, _penalty_at_real_points],
+        [_one_sided_penalty, _penalty_at_real_points, _penalty_at_fake_points, _squared_norm_penalty],
     ),
-    (wgan.checks.check_critic, wgan.solutions.fixed_critic, [wgan.sigmoid_critic, _sigmoid_critic_without_batch_norm]),
+    (
+        wgan.checks.check_critic,
+        wgan.solutions.fixed_critic,
+        [
+            wgan.sigmoid_critic,
+            _sigmoid_critic_without_batch_norm,
+            interview.drills.buggy("batch-norm-critic"),  # linear output, but batch norm
+            lambda: keras.Sequential(
+                [keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="tanh")]
+            ),
+        ],
+    ),
     (translation.checks.check_receptive_field, translation.solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
     (
         translation.checks.check_cycle_loss,
@@ -317,3 +437,160 @@ def test_train_step_check_accepts_the_standard_variants(variant):
 )
 def test_cycle_loss_check_accepts_equivalent_forms(variant):
     assert translation.checks.check_cycle_loss(variant).status == exercise.CORRECT
+
+
+# -- every check: at least three plausible wrong answers (CASES) and at least one valid variant (VARIANTS) --------
+def _slerp_by_quaternion_free_formula(z0, z1, t):
+    """Lesson 03 valid variant: slerp through the angle computed with arctan2, not arccos."""
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    cross = np.linalg.norm(z0) * np.linalg.norm(z1)
+    omega = np.arctan2(np.sqrt(max(cross**2 - np.dot(z0, z1) ** 2, 0.0)), np.dot(z0, z1))
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def _kde_density_with_scipy(x, points, bandwidth):
+    from scipy.stats import norm
+
+    return float(np.mean(norm.pdf(x, loc=np.asarray(points), scale=bandwidth)))
+
+
+def _pick_bandwidth_with_score_samples(train, valid, grid):
+    from sklearn.neighbors import KernelDensity
+
+    scores = [KernelDensity(bandwidth=h).fit(train).score_samples(valid).mean() for h in grid]
+    return grid[int(np.argmax(scores))]
+
+
+class _StyleBlockWithNoiseFirst(keras.layers.Layer):
+    """Lesson 06 valid variant: the three tracked parts (conv, learned-strength noise, AdaIN), built another way."""
+
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.conv = keras.layers.Conv2D(filters, 3, padding="same")
+        self.noise, self.adain = stylegan.NoiseInjection(), stylegan.AdaIN()
+
+    def build(self, input_shape):
+        x_shape, w_shape = input_shape
+        out = (*x_shape[:-1], self.conv.filters)
+        self.conv.build(x_shape)
+        self.noise.build(out)
+        self.adain.build([out, w_shape])
+
+    def call(self, inputs):
+        x, w = inputs
+        return self.adain([self.noise(self.conv(x)), w])
+
+
+def _critic_without_norm():
+    return keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(32), keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)]
+    )
+
+
+def _trainers_with_apply_gradients(generator, discriminator):
+    """Lesson 09 valid variant: Keras' apply_gradients(zip(...)) and the logits' own BCE."""
+    d_opt, g_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
+
+    def train_d(real, fake):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = ops.mean(ops.softplus(-discriminator(real))) + ops.mean(ops.softplus(discriminator(fake)))
+        variables = discriminator.trainable_variables
+        d_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        return loss
+
+    def train_g(noise):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = ops.mean(ops.softplus(-discriminator(generator(noise))))
+        variables = generator.trainable_variables
+        g_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        return loss
+
+    return train_d, train_g
+
+
+def _clip_with_tf(critic, optimizer, real, fake, clip=0.01):
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(critic(fake)) - tf.reduce_mean(critic(real))
+    grads = tape.gradient(loss, critic.trainable_variables)
+    optimizer.apply_gradients(zip(grads, critic.trainable_variables, strict=True))
+    for weight in critic.trainable_variables:
+        weight.assign(tf.clip_by_value(weight, -clip, clip))
+    return loss
+
+
+VARIANTS = {
+    theory.checks.check_optimal_discriminator: [np.array([5 / 7, 0.5, 2 / 7]), (0.714286, 0.5, 0.285714)],
+    theory.checks.check_value_at_optimum: [np.float32(theory.solutions.VALUE_AT_OPTIMUM)],
+    theory.checks.check_gradient_ratio: [19, np.float64(19.0)],
+    evaluation.checks.check_fid_1d: [np.float64(evaluation.solutions.FID_1D)],
+    evaluation.checks.check_precision_toy: [1 / 2, np.float32(0.5)],
+    evaluation.checks.check_copy_detector: [" Memorised_Fraction "],
+    interview.checks.check_keras3_trainers: [_trainers_with_apply_gradients],
+    interview.checks.check_weight_clipping: [_clip_with_tf],
+    interview.checks.check_digit_image: [lambda g, i: np.squeeze(g[i], axis=-1), lambda g, i: g[i][..., 0]],
+    interview.checks.check_loss_report: [lambda h: f"D {h['d_loss'][-1]:.4f} / G {h['g_loss'][-1]:.4f}"],
+    interview.checks.check_interpolation_weights: [
+        lambda n, seed=0: np.random.default_rng(seed).uniform(0, 1, (n, 1, 1, 1)),
+    ],
+    interview.checks.check_gan_losses: [
+        lambda r, f: (np.logaddexp(0, -r).mean() + np.logaddexp(0, f).mean(), np.logaddexp(0, -f).mean()),  # NumPy
+        lambda r, f: (  # Keras' BCE with labels: the same numbers
+            keras.losses.BinaryCrossentropy(from_logits=True)(np.ones_like(r), r)
+            + keras.losses.BinaryCrossentropy(from_logits=True)(np.zeros_like(f), f),
+            keras.losses.BinaryCrossentropy(from_logits=True)(np.ones_like(f), f),
+        ),
+    ],
+    vanilla.checks.check_generator_loss: [lambda logits: -ops.mean(ops.log_sigmoid(logits))],
+    vanilla.checks.check_first_layer_params: [np.int64(25_856), 25_856.0],
+    vanilla.checks.check_equilibrium_output: [1 / 2, np.float32(0.5)],
+    vanilla.checks.check_train_step: [functools.partial(vanilla.checks._reference_step, simultaneous=True)],
+    dcgan.checks.check_transposed_output_size: [np.int64(14), 14.0],
+    dcgan.checks.check_slerp: [_slerp_by_quaternion_free_formula],
+    dcgan.checks.check_checkerboard_kernels: [(2, 4, 6), {6, 4, 2}, np.array([2, 4, 6])],
+    dcgan.checks.check_first_conv_params: [np.int64(dcgan.solutions.FIRST_CONV_PARAMS)],
+    kde.checks.check_kde_density: [_kde_density_with_scipy],
+    kde.checks.check_pick_bandwidth: [_pick_bandwidth_with_score_samples],
+    kde.checks.check_dimension_effect: ["B", " b"],
+    kde.checks.check_halving_factor: [2.0**34],
+    conditional.checks.check_embedding_params: [np.int64(500)],
+    conditional.checks.check_one_hot_condition: [
+        lambda z, y: np.hstack([z, (np.arange(10) == np.asarray(y)[:, None]).astype("float32")]),
+        lambda z, y: ops.concatenate([z, ops.one_hot(y, 10)], axis=1),
+    ],
+    conditional.checks.check_gan_family: [
+        {role: name.lower() for role, name in conditional.solutions.GAN_FAMILY.items()},  # any case
+    ],
+    conditional.checks.check_projection_logit: [np.float32(1.5)],
+    stylegan.checks.check_style_block: [_StyleBlockWithNoiseFirst],
+    stylegan.checks.check_adain_output: [np.float64(stylegan.solutions.ADAIN_FIRST_VALUE)],
+    stylegan.checks.check_truncated_w: [2, np.float32(2.0)],
+    wgan.checks.check_w1_shift: [3, np.float32(3.0)],
+    wgan.checks.check_gradient_penalty: [_mirrored_penalty, _penalty_with_tf_norm],
+    wgan.checks.check_critic: [_critic_without_norm],
+    translation.checks.check_receptive_field: [np.int64(70), 70.0],
+    translation.checks.check_cycle_loss: [
+        lambda a, b, g, f: ops.mean(ops.abs(a - f(g(a)))) + ops.mean(ops.abs(b - g(f(b)))),
+    ],
+}
+
+
+def test_every_check_is_tested_with_three_wrong_answers_and_a_valid_variant():
+    assert set(VARIANTS) == {check for check, _, _ in CASES}
+    few = {check.__name__: len(wrong) for check, _, wrong in CASES if len(wrong) < 3}
+    assert not few, f"fewer than three wrong answers: {few}"
+
+
+@pytest.mark.parametrize(
+    "check, variant",
+    [(check, variant) for check, variants in VARIANTS.items() for variant in variants],
+    ids=lambda x: getattr(x, "__name__", ""),
+)
+def test_check_accepts_a_valid_variant(check, variant):
+    result = check(variant)
+    assert result.status == exercise.CORRECT, result.message

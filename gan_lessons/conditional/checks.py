@@ -60,7 +60,8 @@ def check_gan_family(answer) -> CheckResult:
         return _result(name, NOT_ATTEMPTED, "set family to a dict from each role to 'cGAN', 'AC-GAN' or 'InfoGAN'.")
     expected = dict(zip(GAN_FAMILY_ROLES, ("cGAN", "AC-GAN", "InfoGAN"), strict=True))
     if not isinstance(answer, dict) or set(answer) != set(GAN_FAMILY_ROLES):
-        return _result(name, WRONG, "give a dict whose keys are the three roles of gl.exercises.GAN_FAMILY_ROLES.")
+        roles = "gl.conditional.checks.GAN_FAMILY_ROLES"
+        return _result(name, WRONG, f"give a dict whose keys are the three roles of {roles}.")
     wrong = [role for role in GAN_FAMILY_ROLES if str(answer[role]).strip().lower() != expected[role].lower()]
     if not wrong:
         return _result(name, CORRECT, "cGAN conditions D, AC-GAN makes D classify, InfoGAN needs no labels at all.")

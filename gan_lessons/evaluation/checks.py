@@ -53,6 +53,7 @@ def check_copy_detector(metric) -> CheckResult:
     name = "the metric that catches copies"
     if _not_attempted(metric):
         return _result(name, NOT_ATTEMPTED, f"set copy_metric to one of {', '.join(METRIC_NAMES)}.")
+    metric = str(metric).strip().lower()
     if metric not in METRIC_NAMES:
         return _result(name, WRONG, f"choose one of {', '.join(METRIC_NAMES)}.")
     if metric == "memorised_fraction":

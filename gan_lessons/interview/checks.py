@@ -44,7 +44,18 @@ def check_keras3_trainers(make_trainers: Callable | None) -> CheckResult:
         train_d, train_g = trainers
     except (TypeError, ValueError):
         return _result(name, WRONG, f"return the pair (train_d, train_g), got {trainers!r}.")
-    d_before = _weights(discriminator)
+
+    def d_objective():  # binary cross-entropy of D: real labelled 1, fake labelled 0
+        fake = np.asarray(generator(noise))
+        return float(
+            np.mean(np.logaddexp(0, -np.asarray(discriminator(real), np.float64)))
+            + np.mean(np.logaddexp(0, np.asarray(discriminator(fake), np.float64)))
+        )
+
+    def g_objective():  # the non-saturating generator loss, -log D(G(z))
+        return float(np.mean(np.logaddexp(0, -np.asarray(discriminator(generator(noise)), np.float64))))
+
+    d_before, d_loss_before = _weights(discriminator), d_objective()
     for _ in range(2):
         with warnings.catch_warnings():  # Keras warns about the frozen model of the Keras 2 recipe; the check says it
             warnings.filterwarnings("ignore", message="The model does not have any trainable weights")
@@ -59,7 +70,14 @@ def check_keras3_trainers(make_trainers: Callable | None) -> CheckResult:
             "compiles: `discriminator.trainable = False` freezes its own updates too. Update each player's "
             "trainable_variables explicitly (a GradientTape per player).",
         )
-    g_before, d_before = _weights(generator), _weights(discriminator)
+    if not d_objective() < d_loss_before:
+        return _result(
+            name,
+            WRONG,
+            "train_d changed the discriminator the wrong way: its loss on real (label 1) and fake (label 0) images "
+            "went up. Check the labels and that the optimizer descends the loss.",
+        )
+    g_before, d_before, g_loss_before = _weights(generator), _weights(discriminator), g_objective()
     _, early = _call(name, train_g, "train_g(noise)", noise)
     if early is not None:
         return early
@@ -67,7 +85,11 @@ def check_keras3_trainers(make_trainers: Callable | None) -> CheckResult:
         return _result(name, WRONG, "train_g did not change the generator.")
     if _moved(d_before, _weights(discriminator)):
         return _result(name, WRONG, "train_g changed the discriminator: the generator's step must update G only.")
-    return _result(name, CORRECT, "each step updates its own player, and the discriminator learns.")
+    if not g_objective() < g_loss_before:
+        return _result(
+            name, WRONG, "train_g moved the generator the wrong way: D now finds its fakes *less* real (target 1)."
+        )
+    return _result(name, CORRECT, "each step updates its own player, each in the right direction.")
 
 
 def check_weight_clipping(critic_update: Callable | None) -> CheckResult:
@@ -133,6 +155,10 @@ def check_loss_report(report: Callable | None) -> CheckResult:
         return early
     if not isinstance(text, str) or "0.6931" not in text or "2.0794" not in text:
         return _result(name, WRONG, f"expected the last losses 0.6931 and 2.0794 in the text, got {text!r}.")
+    if "1.3" in text or "0.9" in text:
+        return _result(name, WRONG, f"only the last value of each list, please: {text!r} shows the earlier ones too.")
+    if "0.69314" in text or "2.07944" in text:
+        return _result(name, WRONG, f"four decimals, as :.4f gives: {text!r} shows more.")
     return _result(name, CORRECT, "the last value of each list, to 4 decimals.")
 
 

@@ -55,7 +55,9 @@ def check_first_layer_params(n) -> CheckResult:
     if _not_attempted(n):
         return _result(name, NOT_ATTEMPTED, "set first_layer_params to a whole number.")
     expected = 100 * 256 + 256
-    if not isinstance(n, int | np.integer):
+    if isinstance(n, float | np.floating) and float(n).is_integer():
+        n = int(n)
+    if not isinstance(n, int | np.integer) or isinstance(n, bool):
         return _result(name, WRONG, f"give a whole number, got {n!r}.")
     if n == expected:
         return _result(name, CORRECT, "100 x 256 weights plus 256 biases.")
