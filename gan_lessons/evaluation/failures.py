@@ -8,7 +8,7 @@ dangerous case, a flaw the metric rewards.  Taught in ``08_evaluating_gans``.
 
 from __future__ import annotations
 
-from ..tools.metrics import TABLE_COLUMNS
+from ..tools.metrics import TABLE_COLUMNS, format_table
 
 # +1: larger is better; -1: smaller is better; 0: closer to the real set's value is better (density: about 1).
 BETTER = {
@@ -55,8 +55,5 @@ def metric_moves(
 
 
 def format_moves(moves: dict[str, dict[str, str]], columns=TABLE_COLUMNS) -> str:
-    """:func:`metric_moves` as a plain-text table, one row per flawed set."""
-    width = max(len(name) for name in moves) + 2
-    header = "set".ljust(width) + "".join(f"{c[:10]:>11}" for c in columns)
-    rows = [name.ljust(width) + "".join(f"{row[c]:>11}" for c in columns) for name, row in moves.items()]
-    return "\n".join([header, *rows])
+    """:func:`metric_moves` as a plain-text table, one row per flawed set, laid out as the scores' table."""
+    return format_table(moves, columns)

@@ -258,11 +258,15 @@ TABLE_COLUMNS = (
 
 
 def format_table(results: dict[str, dict], columns=TABLE_COLUMNS) -> str:
-    """A plain-text table of :func:`evaluate` results, one row per sample set."""
+    """A plain-text table of :func:`evaluate` results, one row per sample set (words, such as lesson 08's
+    verdicts, are shown as they are)."""
+
+    def cell(value) -> str:
+        if isinstance(value, str):
+            return f"{value:>11}"
+        return f"{value:>11d}" if isinstance(value, int) else f"{value:>11.3f}"
+
     width = max(len(name) for name in results) + 2
     header = "set".ljust(width) + "".join(f"{c[:10]:>11}" for c in columns)
-    rows = []
-    for name, r in results.items():
-        cells = "".join(f"{r[c]:>11d}" if isinstance(r[c], int) else f"{r[c]:>11.3f}" for c in columns)
-        rows.append(name.ljust(width) + cells)
+    rows = [name.ljust(width) + "".join(cell(r[c]) for c in columns) for name, r in results.items()]
     return "\n".join([header, *rows])
