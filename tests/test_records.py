@@ -239,6 +239,9 @@ QUOTES = [
     (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
     (L05, "stays at {} or more for 12 ring modes", [(TOY, _least_variant_share(2), PCT0)]),
     (L05, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
+    # lessons 03 and 04: the training time alone, beside a stored run that shared the cores
+    ("notebooks/03_dcgan.ipynb", "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
+    (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),
     # lesson 06: the style-based generator against the DCGAN
     (L06, "for 5,000 steps ({} minutes on a 2-core CPU", [(STYLE, "train_seconds", _minutes)]),
     (
