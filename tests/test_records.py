@@ -161,8 +161,9 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly by the independent "
-        "reader (bicubic {}), {} by the course classifier whose features its content loss uses (bicubic {}), FID {} ({})",
+        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly by the "
+        "independent reader (bicubic {}), {} by the course classifier whose features its content loss uses "
+        "(bicubic {}), FID {} ({})",
         [
             (SR, "train_seconds", lambda v: f"{v:,.0f}"),
             (SR, "scores.independent_accuracy", PCT1),
