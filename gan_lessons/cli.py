@@ -6,8 +6,11 @@
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
-    gan-lessons quiz [--topic T] [-n N] [--seed S]
-    gan-lessons questions [--topic T] [--answers]
+    gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S]
+    gan-lessons questions [--topic T] [--level L] [--answers]
+    gan-lessons interview [--topic T] [--level L] [-n N] [--retry]
+    gan-lessons progress
+    gan-lessons drill [ID] [--check FILE.py]
     gan-lessons lab [JUPYTER OPTIONS]
 
 ``train`` checkpoints into ``--out``/checkpoints every ``--checkpoint-every`` steps
@@ -17,8 +20,8 @@ continues from the newest readable checkpoint, exactly as if it had never stoppe
 ``samples.npz`` (``images``: ``(N, 28, 28, 1)`` float32 in [-1, 1], drawn from
 noise fixed by ``--seed``) and ``samples.png``.
 
-Each command imports what it needs when it runs, so ``--help``, ``quiz`` and ``questions`` start
-without loading TensorFlow.
+Each command imports what it needs when it runs, so ``--help``, ``quiz``, ``questions``, ``interview`` and
+``progress`` start without loading TensorFlow (lesson 09's commands are in ``interview/commands.py``).
 """
 
 from __future__ import annotations
@@ -97,15 +100,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("info", help="device, precision and fast mode")
 
-    from .interview.bank import TOPICS
+    from .interview.commands import add_commands
 
-    quiz = sub.add_parser("quiz", help="lesson 09's graded multiple-choice quiz in the terminal (type a letter)")
-    quiz.add_argument("--topic", choices=sorted(TOPICS), default=None, help="only this topic's questions")
-    quiz.add_argument("-n", type=_positive_int, default=None, help="ask only N questions")
-    quiz.add_argument("--seed", type=int, default=None, help="shuffle the questions with this seed")
-    questions = sub.add_parser("questions", help="lesson 09's interview questions (with --answers, the model answers)")
-    questions.add_argument("--topic", choices=sorted(TOPICS), default=None, help="only this topic's questions")
-    questions.add_argument("--answers", action="store_true", help="print the model answers too")
+    add_commands(sub, _positive_int)  # quiz, questions, interview, progress, drill (lesson 09)
 
     sub.add_parser(
         "lab",
@@ -337,26 +334,6 @@ def lab_command(jupyter_args: list[str], is_root: bool) -> list[str]:
     return command
 
 
-def _quiz(args) -> int:
-    from .interview.bank import text_quiz
-
-    try:
-        text_quiz(args.topic, args.n, args.seed)
-    except (EOFError, KeyboardInterrupt):
-        print("\nQuiz stopped.")
-    return 0
-
-
-def _questions(args) -> int:
-    from .interview.bank import questions
-
-    for q in questions(args.topic):
-        print(f"[{q.topic}, lesson {q.lesson}] {q.question}")
-        if args.answers:
-            print(q.answer.strip(), end="\n\n")
-    return 0
-
-
 def _lab(args) -> int:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if not notebooks_dir().is_dir():
@@ -383,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from .core.errors import CheckpointError, TrainingDivergedError
+    from .interview import commands as interview_commands
 
     try:
         commands = {
@@ -392,9 +370,8 @@ def main(argv: list[str] | None = None) -> int:
             "data": _data,
             "evaluate": _evaluate,
             "info": _info,
-            "quiz": _quiz,
-            "questions": _questions,
             "lab": _lab,
+            **interview_commands.COMMANDS,
         }
         return commands[args.command](args)
     except (ValueError, CheckpointError, TrainingDivergedError, RuntimeError) as exc:

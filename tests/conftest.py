@@ -1,7 +1,13 @@
+import os
+import tempfile
+from pathlib import Path
+
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
+# Lesson 09's quiz and mock interview save progress; tests (and the notebooks nbval runs) never touch the user's own.
+os.environ["GAN_LESSONS_PROGRESS"] = str(Path(tempfile.mkdtemp(prefix="gan_lessons_progress_")) / "progress.json")
 
 
 @pytest.fixture(scope="session")

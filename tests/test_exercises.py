@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
+from seed_drill_answers import TABLE as SEED_DRILLS
 
 from gan_lessons import (
     conditional,
@@ -327,6 +328,8 @@ CASES = [
     ),
 ]
 
+CASES += [(check, reference, wrong) for check, reference, wrong, _ in SEED_DRILLS]  # lesson 09's seed-error drills
+
 
 @pytest.mark.parametrize("check, reference, wrong", CASES, ids=lambda x: getattr(x, "__name__", ""))
 def test_check_accepts_reference_and_rejects_wrong_answers(check, reference, wrong):
@@ -578,6 +581,8 @@ VARIANTS = {
         lambda a, b, g, f: ops.mean(ops.abs(a - f(g(a)))) + ops.mean(ops.abs(b - g(f(b)))),
     ],
 }
+
+VARIANTS.update({check: valid for check, _, _, valid in SEED_DRILLS})
 
 
 def test_every_check_is_tested_with_three_wrong_answers_and_a_valid_variant():

@@ -17,7 +17,7 @@ def test_bank_sizes():
     assert len(bank.questions) >= 50
     assert len(bank.mcqs) >= 20
     assert len(bank.scenarios) >= 5
-    assert len(interview.drills.DRILLS) >= 8
+    assert len(interview.drills.DRILLS) >= 15
 
 
 def test_every_question_has_an_answer_and_a_lesson_that_exists():
@@ -81,9 +81,8 @@ def test_grade_all_scores():
 
 
 def test_text_quiz_without_widgets(capsys):
-    key = {q.id: q.answer for q in interview.mcqs()}
-    asked = iter(key[q.id] for q in interview.pick("wgan"))
-    score = interview.text_quiz("wgan", ask=lambda prompt: next(asked))
+    asked = iter(q.answer for q in interview.pick("wgan", seed=5))  # the keys of the options as shown
+    score = interview.text_quiz("wgan", seed=5, ask=lambda prompt: next(asked))
     assert score.correct == len(interview.mcqs("wgan")) > 0
     out = capsys.readouterr().out
     assert "a) " in out and f"Score: {score.correct} / {score.correct}." in out
@@ -94,13 +93,13 @@ def test_text_quiz_without_widgets(capsys):
 
 
 def test_widget_quiz_grades_a_click():
-    box = interview.quiz(topic="theory", n=2)
+    box = interview.quiz(topic="theory", n=2, seed=4)
     first = box.children[0]
     choice, button = first.children[1].children
     feedback = first.children[2]
     button.click()
     assert feedback.value == "Choose a letter first."
-    q = interview.mcqs("theory")[0]
+    q = interview.pick("theory", n=2, seed=4)[0]
     choice.value = q.answer
     button.click()
     assert feedback.value.startswith("✅")
@@ -115,23 +114,33 @@ def test_quiz_falls_back_to_text_without_ipywidgets(monkeypatch, capsys):
     assert "interview.grade('<id>', '<letter>')" in capsys.readouterr().out
 
 
-def test_pick_is_reproducible():
-    assert [q.id for q in interview.pick(n=5, seed=3)] == [q.id for q in interview.pick(n=5, seed=3)]
+def test_pick_is_reproducible_with_a_seed_and_new_without():
+    assert interview.pick(n=5, seed=3) == interview.pick(n=5, seed=3)
+    draws = {tuple((q.id, q.options) for q in interview.pick(n=5)) for _ in range(5)}
+    assert len(draws) > 1  # without a seed, every attempt is a new draw
+    orders = {q.options for _ in range(20) for q in interview.pick(seed=None) if q.id == "mcq-optimal-d"}
+    assert len(orders) > 1  # ... with its options in a new order
     assert len(interview.pick(n=5)) == 5
     with pytest.raises(ValueError, match="n must be a positive whole number"):
         interview.pick(n=0)
+
+
+Q = '[[question]]\nid="x"\ntopic="{topic}"\nlesson="05_wgan_gp"\nlevel="{level}"\nquestion="q"\nanswer="a"\n{extra}'
 
 
 @pytest.mark.parametrize(
     "text, message",
     [
         (
-            '[[mcq]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\noptions=["a","b"]\nanswer="c"\n'
-            'explanation="e"\n',
+            '[[mcq]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nlevel="junior"\nquestion="q"\noptions=["a","b"]\n'
+            'answer="c"\nexplanation="e"\n',
             "one correct letter",
         ),
-        ('[[question]]\nid="x"\ntopic="gans"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n', "unknown topic"),
-        ('[[question]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n' * 2, "repeats ids"),
+        (Q.format(topic="gans", level="junior", extra=""), "unknown topic"),
+        (Q.format(topic="wgan", level="junior", extra="") * 2, "repeats ids"),
+        (Q.format(topic="wgan", level="expert", extra=""), "level must be one of junior, senior, research"),
+        (Q.format(topic="wgan", level="junior", extra='follow_ups=["x"]\n'), "follow_ups must name other questions"),
+        ('[[question]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n', "missing 1 required"),
         ("[[question]\n", "not valid TOML"),
     ],
 )
@@ -183,6 +192,11 @@ REFERENCE_FIXES = {
     "gradient-ascent": vanilla.solutions.generator_loss,
     "normal-interpolation": interview.solutions.interpolation_weights,
     "swapped-labels": interview.solutions.gan_losses,
+    "max-pool-discriminator": interview.solutions.strided_discriminator,
+    "precision-unique": interview.solutions.precision,
+    "swapped-strides": interview.solutions.upsampling_generator,
+    "clip-only-wgan-gp": interview.solutions.gradient_penalty_update,
+    "d-loss-sign": interview.solutions.discriminator_loss,
 }
 
 
@@ -238,10 +252,10 @@ def test_the_bank_ships_inside_the_package():
 def test_cli_quiz_and_questions(monkeypatch, capsys):
     from gan_lessons import cli
 
-    first = interview.pick("wgan", n=2)
+    first = interview.pick("wgan", n=2, seed=7)
     replies = iter([first[0].answer, ""])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(replies))
-    assert cli.main(["quiz", "--topic", "wgan", "-n", "2"]) == 0
+    assert cli.main(["quiz", "--topic", "wgan", "-n", "2", "--seed", "7"]) == 0
     out = capsys.readouterr().out
     assert f"✅ correct [{first[0].id}]" in out and "Score: 1 / 2." in out
 
@@ -250,10 +264,10 @@ def test_cli_quiz_and_questions(monkeypatch, capsys):
 
     monkeypatch.setattr("builtins.input", closed)
     assert cli.main(["quiz", "-n", "1"]) == 0
-    assert "Quiz stopped." in capsys.readouterr().out
+    assert "Quiz stopped; the answers given are saved." in capsys.readouterr().out
     assert cli.main(["questions", "--topic", "ethics", "--answers"]) == 0
     out = capsys.readouterr().out
-    assert out.count("[ethics, lesson 09_interview_prep]") == len(interview.questions("ethics"))
+    assert out.count("lesson 09_interview_prep] ") == len(interview.questions("ethics"))
     assert "C2PA" in out
 
 

@@ -161,10 +161,13 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly (bicubic {}), "
-        "FID {} ({})",
+        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly by the "
+        "independent reader (bicubic {}), {} by the course classifier whose features its content loss uses "
+        "(bicubic {}), FID {} ({})",
         [
             (SR, "train_seconds", lambda v: f"{v:,.0f}"),
+            (SR, "scores.independent_accuracy", PCT1),
+            (SR, "scores.baseline.independent_accuracy", PCT1),
             (SR, "scores.accuracy", PCT1),
             (SR, "scores.baseline.accuracy", PCT1),
             (SR, "scores.fid", F1),
@@ -290,8 +293,11 @@ QUOTES = [
     ),
     (
         L10,
-        "The shipped upscaler: {} read (bicubic: {}), FID {} (bicubic: {})",
+        "The shipped upscaler: {} read by the independent reader (bicubic: {}; the course classifier,\n"
+        "  whose features the content loss uses, reads {} against {}), FID {} (bicubic: {})",
         [
+            (SR, "scores.independent_accuracy", PCT1),
+            (SR, "scores.baseline.independent_accuracy", PCT1),
             (SR, "scores.accuracy", PCT1),
             (SR, "scores.baseline.accuracy", PCT1),
             (SR, "scores.fid", F1),

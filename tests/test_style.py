@@ -155,3 +155,68 @@ def test_the_shipped_style_based_generator_draws_all_ten_digits_legibly():
     assert metrics.confident_share(probabilities) >= 0.7
     assert metrics.classes_covered(metrics.class_histogram(probabilities)) == 10
     assert pretrained.record("stylegan")["scores"]["fid"] < pretrained.record("dcgan")["scores"]["fid"]
+
+
+def test_truncating_only_the_coarse_layers_leaves_the_others_untouched():
+    w, mean = np.array([[2.0, -2.0], [4.0, 0.0]]), np.array([1.0, 0.0])
+    ws = stylegan.truncated_styles(w, mean, 0.5, cutoff=2)
+    assert ws.shape == (2, stylegan.N_STYLES, 2)
+    np.testing.assert_allclose(ws[:, :2], np.repeat(stylegan.truncate(w, mean, 0.5)[:, None], 2, axis=1))
+    np.testing.assert_allclose(ws[:, 2:], np.repeat(w[:, None], stylegan.N_STYLES - 2, axis=1))
+    np.testing.assert_allclose(stylegan.truncated_styles(w, mean, 0.0)[:, -1], [[1.0, 0.0]] * 2)  # default: every layer
+    with pytest.raises(ValueError, match="cutoff must be"):
+        stylegan.truncated_styles(w, mean, 0.5, cutoff=7)
+
+
+def test_relative_change_measures_how_far_weights_moved():
+    before = [np.ones((3, 4)), np.zeros(4)]
+    assert stylegan.relative_change(before, before) == 0.0
+    after = [np.full((3, 4), 1.5), np.zeros(4)]  # every weight moved by half its size
+    assert stylegan.relative_change(after, before) == pytest.approx(0.5)
+    mapping = stylegan.build_mapping_network(depth=1)
+    assert stylegan.relative_change(mapping, mapping) == 0.0
+    with pytest.raises(ValueError, match="same architecture"):
+        stylegan.relative_change([np.ones(3)], before)
+
+
+def test_a_slow_mapping_network_barely_moves_where_a_full_speed_one_does():
+    """Lesson 06's finding in miniature: with StyleGAN's learning-rate multiplier 0.01 the same Adam steps move
+    the mapping network's weights a hundred times less (relative to their size) than at multiplier 1."""
+    moved = {}
+    z = np.random.default_rng(0).standard_normal((16, 8)).astype("float32")
+    target = np.random.default_rng(1).standard_normal((16, 8)).astype("float32")
+    for multiplier in (0.01, 1.0):
+        keras.utils.set_random_seed(0)
+        mapping = stylegan.build_mapping_network(latent_dim=8, w_dim=8, depth=2, lr_multiplier=multiplier)
+        start = [v.copy() for v in mapping.get_weights()]
+        mapping.compile(keras.optimizers.Adam(1e-3), "mse")
+        mapping.fit(z, target, epochs=20, verbose=0)
+        moved[multiplier] = stylegan.relative_change(mapping, start)
+    assert moved[1.0] > 30 * moved[0.01] > 0
+
+
+def test_digit_inheritance_counts_each_parent_on_cells_whose_parents_differ():
+    keras.utils.set_random_seed(0)  # an untrained generator (noise strength 0): its classes differ between these z
+    generator = stylegan.build_style_generator(latent_dim=8, w_dim=8, channels=8)
+    z_rows, z_columns = (np.random.default_rng(s).standard_normal((6, 8)).astype("float32") for s in (0, 1))
+    every_style_from_the_row = stylegan.digit_inheritance(generator, z_rows, z_columns, crossover=stylegan.N_STYLES)
+    cells = every_style_from_the_row.pop("cells")
+    assert every_style_from_the_row == {"row": 1.0, "column": 0.0, "closer_to_row": 1.0} and 1 <= cells <= 36
+    every_style_from_the_column = stylegan.digit_inheritance(generator, z_rows, z_columns, crossover=0)
+    assert every_style_from_the_column == {"row": 0.0, "column": 1.0, "closer_to_row": 0.0, "cells": cells}
+    with pytest.raises(ValueError, match="every row's digit equals every column's"):
+        stylegan.digit_inheritance(generator, z_rows[:1], z_rows[:1], crossover=2)
+
+
+def test_show_maps_draws_each_map_and_names_a_wrong_shape():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gan_lessons.core.plotting import show_maps
+
+    fig = show_maps({"mean": np.zeros((28, 28, 1)), "std": np.ones((28, 28))})
+    assert len(fig.axes) == 4  # two maps, two colour bars
+    with pytest.raises(ValueError, match="must be \\(H, W\\)"):
+        show_maps({"batch": np.zeros((2, 28, 28, 1))})
+    with pytest.raises(ValueError, match="maps is empty"):
+        show_maps({})

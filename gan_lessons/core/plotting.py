@@ -1,4 +1,4 @@
-"""Pictures of the course: image grids, loss curves, the training film, interpolations."""
+"""Pictures of the course: image grids, maps, loss curves, the training film, interpolations."""
 
 from __future__ import annotations
 
@@ -130,4 +130,24 @@ def sample_rows(sets: dict[str, np.ndarray], n: int = 10):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8)
+    return fig
+
+
+def show_maps(maps: dict[str, np.ndarray], size: float = 3.0):
+    """Display 2-D maps ``(H, W)`` or ``(H, W, 1)`` side by side, each with its own colour scale and bar:
+    e.g. the mean of many samples beside their per-pixel standard deviation."""
+    import matplotlib.pyplot as plt
+
+    if not maps:
+        raise ValueError("maps is empty: give at least one {title: array}.")
+    fig, axes = plt.subplots(1, len(maps), figsize=(size * 1.25 * len(maps), size), squeeze=False)
+    for ax, (title, values) in zip(axes[0], maps.items(), strict=True):
+        values = np.asarray(values, np.float32)
+        values = values[..., 0] if values.ndim == 3 and values.shape[-1] == 1 else values
+        if values.ndim != 2:
+            raise ValueError(f"map {title!r} must be (H, W) or (H, W, 1), got {values.shape}.")
+        fig.colorbar(ax.imshow(values, cmap="viridis"), ax=ax, fraction=0.046)
+        ax.set_title(title)
+        ax.set_axis_off()
+    plt.show()
     return fig

@@ -4,16 +4,20 @@ spot-the-bug drills.
 Where the code is:
 - ``bank``: the question bank (``interview.toml``), the quiz and its grading;
 - ``debugging``: the debugging scenarios, reproduced with tiny runs;
-- ``drills``: the spot-the-bug drills, runnable; ``checks`` checks their fixes (``solutions``: the fixes).
+- ``practice``: the mock interview, progress saved between sessions, spaced repetition, mastery per topic;
+- ``drills``: the spot-the-bug drills, runnable; ``checks`` (and ``seed_checks``) check their fixes (``solutions``:
+  the fixes);
+- ``commands``: lesson 09 on the command line (``gan-lessons quiz/questions/interview/progress/drill``).
 
-``bank`` loads no TensorFlow, so ``gan-lessons quiz`` starts at once; the other modules load on first use
-(``gl.interview.drills``).
+``bank`` and ``practice`` load no TensorFlow, so ``gan-lessons quiz`` and ``interview`` start at once; the other
+modules load on first use (``gl.interview.drills``).
 """
 
 import importlib
 
 from .bank import (
     LESSONS,
+    LEVELS,
     MCQ,
     TOPICS,
     Bank,
@@ -29,12 +33,13 @@ from .bank import (
     questions,
     quiz,
     scenarios,
+    show_mcqs,
     show_questions,
     show_scenario,
     text_quiz,
 )
 
-_LAZY = ("checks", "debugging", "drills", "solutions")
+_LAZY = ("checks", "commands", "debugging", "drills", "practice", "seed_checks", "solutions")
 
 
 def __getattr__(name):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.validate import check_positive_int
@@ -43,6 +43,14 @@ TOPICS = {
     "evaluation": "FID, IS, KID, precision and recall, memorisation",
     "families": "GANs vs VAEs vs diffusion vs KDE",
     "ethics": "deepfakes, detection, responsible release",
+    "architectures": "ProGAN, BigGAN, SAGAN, minibatch std, EMA of the generator",
+    "applications": "inversion and editing, discrete data, semi-supervised learning, small data",
+}
+
+LEVELS = {
+    "junior": "definitions and standard practice",
+    "senior": "trade-offs, debugging, why it works",
+    "research": "recent methods, theory, open problems",
 }
 
 
@@ -68,13 +76,15 @@ class Question:
     id: str
     topic: str
     lesson: str
+    level: str
     question: str
     answer: str
+    follow_ups: tuple[str, ...] = ()  # ids of the questions an interviewer would ask next
 
     def markdown(self, answer: bool = True) -> str:
         """The question, and its answer folded away (click to open) in a notebook."""
         link = f'<a href="{self.lesson}.ipynb">lesson {self.lesson}</a>'  # notebooks sit side by side
-        text = f"<details><summary><b>{self.question}</b> <i>({self.topic}; {link})</i></summary>\n\n"
+        text = f"<details><summary><b>{self.question}</b> <i>({self.topic}, {self.level}; {link})</i></summary>\n\n"
         return text + (self.answer.strip() if answer else "(answer hidden)") + "\n</details>\n"
 
 
@@ -83,6 +93,7 @@ class MCQ:
     id: str
     topic: str
     lesson: str
+    level: str
     question: str
     options: tuple[str, ...]
     answer: str  # the letter of the correct option
@@ -92,6 +103,14 @@ class MCQ:
         lines = [f"[{self.id}] {self.question}"]
         lines += [f"  {letter}) {option}" for letter, option in zip(LETTERS, self.options, strict=False)]
         return "\n".join(lines)
+
+    def shuffled(self, rng: random.Random) -> MCQ:
+        """The same question with its options in a random order (and the key's letter moved with its option):
+        each attempt shows a new order, so no one can answer by position."""
+        order = list(range(len(self.options)))
+        rng.shuffle(order)
+        key = LETTERS.index(self.answer)
+        return replace(self, options=tuple(self.options[i] for i in order), answer=LETTERS[order.index(key)])
 
 
 @dataclass(frozen=True)
@@ -125,10 +144,20 @@ def load_bank(path: str | Path = BANK_FILE) -> Bank:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"The question bank {path} is not valid TOML: {error}.") from None
+
+    def entries(kind, make, fixed=lambda e: e):
+        made = []
+        for entry in raw.get(kind, []):
+            try:
+                made.append(make(**fixed(entry)))
+            except TypeError as error:  # a missing or unknown field
+                raise ValueError(f"{entry.get('id', '?')} ([[{kind}]]): {error}.") from None
+        return tuple(made)
+
     bank = Bank(
-        tuple(Question(**entry) for entry in raw.get("question", [])),
-        tuple(MCQ(**{**entry, "options": tuple(entry["options"])}) for entry in raw.get("mcq", [])),
-        tuple(Scenario(**entry) for entry in raw.get("scenario", [])),
+        entries("question", Question, lambda e: {**e, "follow_ups": tuple(e.get("follow_ups", ()))}),
+        entries("mcq", MCQ, lambda e: {**e, "options": tuple(e.get("options", ()))}),
+        entries("scenario", Scenario),
     )
     ids = [entry.id for group in (bank.questions, bank.mcqs, bank.scenarios) for entry in group]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
@@ -137,6 +166,13 @@ def load_bank(path: str | Path = BANK_FILE) -> Bank:
     for entry in (*bank.questions, *bank.mcqs, *bank.scenarios):
         if entry.topic not in TOPICS or entry.lesson not in LESSONS:
             raise ValueError(f"{entry.id}: unknown topic {entry.topic!r} or lesson {entry.lesson!r}.")
+    for entry in (*bank.questions, *bank.mcqs):
+        if entry.level not in LEVELS:
+            raise ValueError(f"{entry.id}: level must be one of {', '.join(LEVELS)}, got {entry.level!r}.")
+    question_ids = {q.id for q in bank.questions}
+    for question in bank.questions:
+        if not set(question.follow_ups) <= question_ids - {question.id}:
+            raise ValueError(f"{question.id}: follow_ups must name other questions, got {list(question.follow_ups)}.")
     for mcq in bank.mcqs:
         if len(mcq.options) < 2 or mcq.answer not in LETTERS[: len(mcq.options)] or not mcq.explanation.strip():
             raise ValueError(f"{mcq.id}: needs >= 2 options, one correct letter among them and an explanation.")
@@ -148,12 +184,25 @@ def _check_topic(topic: str | None) -> None:
         raise ValueError(f"Unknown topic {topic!r}; choose one of {', '.join(TOPICS)}.")
 
 
-def questions(topic: str | None = None, lesson: str | None = None, ids: Iterable[str] | None = None) -> list[Question]:
-    """The open questions, optionally of one topic (see ``TOPICS``), one lesson (``"05_wgan_gp"``) or with these ids."""
+def _check_level(level: str | None) -> None:
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"Unknown level {level!r}; choose one of {', '.join(LEVELS)}.")
+
+
+def questions(
+    topic: str | None = None, lesson: str | None = None, ids: Iterable[str] | None = None, level: str | None = None
+) -> list[Question]:
+    """The open questions, optionally of one topic (see ``TOPICS``), one lesson (``"05_wgan_gp"``), one level
+    (``"junior"``, ``"senior"``, ``"research"``) or with these ids."""
     _check_topic(topic)
+    _check_level(level)
     if lesson is not None and lesson not in LESSONS:
         raise ValueError(f"Unknown lesson {lesson!r}; choose one of {', '.join(LESSONS)}.")
-    chosen = [q for q in load_bank().questions if topic in (None, q.topic) and lesson in (None, q.lesson)]
+    chosen = [
+        q
+        for q in load_bank().questions
+        if topic in (None, q.topic) and lesson in (None, q.lesson) and level in (None, q.level)
+    ]
     if ids is not None:
         wanted = list(ids)
         unknown = sorted(set(wanted) - {q.id for q in load_bank().questions})
@@ -163,10 +212,18 @@ def questions(topic: str | None = None, lesson: str | None = None, ids: Iterable
     return chosen
 
 
-def mcqs(topic: str | None = None) -> list[MCQ]:
-    """The multiple-choice questions, optionally of one topic."""
+def mcqs(topic: str | None = None, level: str | None = None) -> list[MCQ]:
+    """The multiple-choice questions (options in the bank's order), optionally of one topic or level."""
     _check_topic(topic)
-    return [q for q in load_bank().mcqs if topic in (None, q.topic)]
+    _check_level(level)
+    return [q for q in load_bank().mcqs if topic in (None, q.topic) and level in (None, q.level)]
+
+
+def show_mcqs(ids: Iterable[str]) -> None:
+    """Print these multiple-choice questions with their options in the bank's order (the order
+    :func:`grade` uses when given an id)."""
+    for mcq_id in ids:
+        print(_mcq(mcq_id).text(), end="\n\n")
 
 
 def scenarios() -> list[Scenario]:
@@ -216,15 +273,16 @@ def _mcq(mcq_id: str) -> MCQ:
     return by_id[mcq_id]
 
 
-def grade(mcq_id: str, choice) -> Grade:
-    """Grade one answer: ``choice`` is a letter (``"b"``), or ``None``/``...`` for no answer."""
-    mcq = _mcq(mcq_id)
+def grade(mcq: str | MCQ, choice) -> Grade:
+    """Grade one answer: ``choice`` is a letter (``"b"``), or ``None``/``...`` for no answer.  ``mcq`` is the
+    question as shown — an :class:`MCQ`, perhaps shuffled — or its id (options in the bank's order)."""
+    mcq = mcq if isinstance(mcq, MCQ) else _mcq(mcq)
     if choice is None or choice is Ellipsis:
         return Grade(mcq.id, None, mcq.answer, mcq.explanation)
     letters = LETTERS[: len(mcq.options)]
     chosen = str(choice).strip().lower().strip("()")
     if chosen not in letters:
-        raise ValueError(f"Answer {mcq_id} with one of the letters {', '.join(letters)}, got {choice!r}.")
+        raise ValueError(f"Answer {mcq.id} with one of the letters {', '.join(letters)}, got {choice!r}.")
     return Grade(mcq.id, chosen, mcq.answer, mcq.explanation)
 
 
@@ -251,48 +309,63 @@ def grade_all(answers: Mapping[str, str | None]) -> Score:
     return Score(tuple(grade(mcq_id, choice) for mcq_id, choice in answers.items()))
 
 
-def pick(topic: str | None = None, n: int | None = None, seed: int | None = None) -> list[MCQ]:
-    """``n`` multiple-choice questions of a topic (all by default), shuffled when a ``seed`` is given."""
-    chosen = mcqs(topic)
-    if seed is not None:
-        random.Random(seed).shuffle(chosen)
+def pick(
+    topic: str | None = None, n: int | None = None, seed: int | None = None, level: str | None = None
+) -> list[MCQ]:
+    """``n`` multiple-choice questions of a topic and level (all by default) in a random order, each with its
+    options shuffled: a new draw at every call, or the same one for the same ``seed``."""
     if n is not None:
         check_positive_int("n", n)
-        chosen = chosen[:n]
-    return chosen
+    rng = random.Random(seed)  # seed None: the system's entropy, so every attempt differs
+    chosen = mcqs(topic, level)
+    rng.shuffle(chosen)
+    return [mcq.shuffled(rng) for mcq in chosen[:n]]
 
 
 def text_quiz(
-    topic: str | None = None, n: int | None = None, seed: int | None = None, ask: Callable[[str], str] | None = None
+    topic: str | None = None,
+    n: int | None = None,
+    seed: int | None = None,
+    ask: Callable[[str], str] | None = None,
+    on_grade: Callable[[Grade], object] | None = None,
+    level: str | None = None,
 ) -> Score:
     """The quiz as plain text prompts: each question is printed and ``ask`` (``input`` by default) reads a letter;
-    an empty answer skips it.  Works in any terminal or notebook, with or without widgets."""
+    an empty answer skips it.  Works in any terminal or notebook, with or without widgets.  ``on_grade`` is called
+    with each grade (``practice.Progress().record_grade`` saves them)."""
     ask = ask or input
     grades = []
-    for mcq in pick(topic, n, seed):
+    for mcq in pick(topic, n, seed, level):
         print(mcq.text())
         reply = ask("Your answer (letter, empty to skip): ").strip()
         try:
-            result = grade(mcq.id, reply or None)
+            result = grade(mcq, reply or None)
         except ValueError as error:
             print(error)
-            result = grade(mcq.id, None)
+            result = grade(mcq, None)
         print(result, end="\n\n")
         grades.append(result)
+        if on_grade is not None:
+            on_grade(result)
     score = Score(tuple(grades))
     print(f"Score: {score.correct} / {len(grades)}.")
     return score
 
 
-def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None):
+def quiz(
+    topic: str | None = None,
+    n: int | None = None,
+    seed: int | None = None,
+    on_grade: Callable[[Grade], object] | None = None,
+    level: str | None = None,
+):
     """An ipywidgets quiz: each question with its options, a choice of letter and a Check button that grades it
-    and explains.  Without ipywidgets, it falls back to printing the questions for :func:`grade`."""
-    chosen = pick(topic, n, seed)
+    and explains (and passes the grade to ``on_grade``).  Without ipywidgets, it prints the questions."""
+    chosen = pick(topic, n, seed, level)
     try:
         import ipywidgets as widgets
     except ImportError:
-        for mcq in chosen:
-            print(mcq.text(), end="\n\n")
+        show_mcqs(mcq.id for mcq in chosen)  # the bank's order, which grade('<id>', ...) uses
         print("ipywidgets is not installed: answer with interview.grade('<id>', '<letter>').")
         return None
     boxes, pages = [], []
@@ -305,8 +378,10 @@ def quiz(topic: str | None = None, n: int | None = None, seed: int | None = None
         button = widgets.Button(description="Check", button_style="info")
 
         def check(_, mcq=mcq, choice=choice, feedback=feedback):
-            result = grade(mcq.id, choice.value)
+            result = grade(mcq, choice.value)
             feedback.value = str(result) if choice.value is not None else "Choose a letter first."
+            if on_grade is not None and choice.value is not None:
+                on_grade(result)
 
         button.on_click(check)
         boxes.append(widgets.VBox([widgets.HTMLMath(page), widgets.HBox([choice, button]), feedback]))

@@ -19,6 +19,13 @@ from ..tools.exercise import (
     _result,
     _weights,
 )
+from .seed_checks import (  # noqa: F401 - the drills made from circulating errors, re-exported: every check is here
+    check_discriminator_loss,
+    check_gradient_penalty_update,
+    check_precision_metric,
+    check_strided_discriminator,
+    check_upsampling_generator,
+)
 
 
 def check_keras3_trainers(make_trainers: Callable | None) -> CheckResult:

@@ -23,10 +23,15 @@ from ..vanilla.checks import check_generator_loss
 from ..wgan.checks import check_critic
 from .checks import (
     check_digit_image,
+    check_discriminator_loss,
     check_gan_losses,
+    check_gradient_penalty_update,
     check_interpolation_weights,
     check_keras3_trainers,
     check_loss_report,
+    check_precision_metric,
+    check_strided_discriminator,
+    check_upsampling_generator,
     check_weight_clipping,
 )
 
@@ -40,6 +45,11 @@ class Drill:
     name: str
     task: str
     check: Callable
+    fix_name: str = ""  # what your fix defines, when it is not ``name``
+
+    def __post_init__(self):
+        if not self.fix_name:
+            object.__setattr__(self, "fix_name", self.name)
 
     def markdown(self) -> str:
         return f"**{self.title}**\n\n```python\n{self.snippet.strip()}\n```\n\n**Your task.** {self.task}\n"
@@ -142,6 +152,55 @@ def gan_losses(real_logits, fake_logits):
 """
 
 
+_MAX_POOL = """
+def discriminator():
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 3, padding="same"), layers.LeakyReLU(0.2),
+        layers.MaxPooling2D(2),  # "downsample to 14x14"
+        layers.Conv2D(128, 3, padding="same"), layers.LeakyReLU(0.2),
+        layers.MaxPooling2D(2),  # "downsample to 7x7"
+        layers.Flatten(), layers.Dense(1),
+    ])
+"""
+
+
+_UNIQUE_PRECISION = """
+def precision(real, fake, k=3):
+    # "precision: the proportion of unique generated images"
+    return len(np.unique(fake.reshape(len(fake), -1), axis=0)) / len(fake)
+"""
+
+
+_SWAPPED_STRIDES = """
+def generator(latent_dim=64):
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(7 * 7 * 64), layers.Reshape((7, 7, 64)), layers.ReLU(),
+        layers.Conv2D(32, 4, strides=2, padding="same"), layers.ReLU(),  # "upsample to 14x14"
+        layers.Conv2D(1, 4, strides=2, padding="same", activation="tanh"),  # "upsample to 28x28"
+    ])
+"""
+
+
+_CLIP_ONLY_GP = """
+def critic_update(critic, optimizer, real, fake, gp_weight=10.0):  # "WGAN-GP"
+    with tf.GradientTape() as tape:
+        loss = ops.mean(critic(fake)) - ops.mean(critic(real))
+    optimizer.apply(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables)
+    for weight in critic.trainable_variables:
+        weight.assign(ops.clip(weight, -0.01, 0.01))  # "keeps the critic Lipschitz"
+    return loss
+"""
+
+
+_FLIPPED_SIGN = """
+def discriminator_loss(real_logits, fake_logits):
+    d_real, d_fake = ops.sigmoid(real_logits), ops.sigmoid(fake_logits)
+    return ops.mean(-ops.log(d_real) + ops.log(1.0 - d_fake))  # "-log D(x) + log(1 - D(G(z)))"
+"""
+
+
 DRILLS: tuple[Drill, ...] = (
     Drill(
         "keras3-freeze",
@@ -189,6 +248,7 @@ DRILLS: tuple[Drill, ...] = (
         "Write a block `StyleBlock` (a `keras.layers.Layer` taking `filters`, called on `[x, w]`) whose "
         "convolution, style and noise strength are real, trainable weights and whose style is applied.",
         functools.partial(check_style_block, called="StyleBlock"),
+        "StyleBlock",
     ),
     Drill(
         "empty-slice",
@@ -243,6 +303,51 @@ DRILLS: tuple[Drill, ...] = (
         "gan_losses",
         "Fix `gan_losses(real_logits, fake_logits)` so the two players play the GAN game.",
         check_gan_losses,
+    ),
+    Drill(
+        "max-pool-discriminator",
+        "Max-pooling in a DCGAN discriminator",
+        "03_dcgan",
+        _MAX_POOL,
+        "discriminator",
+        "Rewrite `discriminator()` (28×28×1 images to one logit) the DCGAN way.",
+        check_strided_discriminator,
+    ),
+    Drill(
+        "precision-unique",
+        "Precision as 'the proportion of unique images'",
+        "08_evaluating_gans",
+        _UNIQUE_PRECISION,
+        "precision",
+        "Write `precision(real, fake, k=3)` for feature arrays `(N, d)`: what precision means for a generator.",
+        check_precision_metric,
+    ),
+    Drill(
+        "swapped-strides",
+        "Strided and fractionally-strided convolutions swapped",
+        "03_dcgan",
+        _SWAPPED_STRIDES,
+        "generator",
+        "Fix `generator(latent_dim=64)` so it maps z to a 28×28×1 image in [-1, 1].",
+        check_upsampling_generator,
+    ),
+    Drill(
+        "clip-only-wgan-gp",
+        "A 'WGAN-GP' that only clips weights",
+        "05_wgan_gp",
+        _CLIP_ONLY_GP,
+        "critic_update",
+        "Make `critic_update(critic, optimizer, real, fake, gp_weight=10.0)` a WGAN-GP step; return the critic's loss.",
+        check_gradient_penalty_update,
+    ),
+    Drill(
+        "d-loss-sign",
+        "The discriminator loss written -log D(x) + log(1 - D(G(z)))",
+        "01_theory",
+        _FLIPPED_SIGN,
+        "discriminator_loss",
+        "Fix `discriminator_loss(real_logits, fake_logits)`.",
+        check_discriminator_loss,
     ),
 )
 

@@ -13,12 +13,15 @@ from .generator import (
     build_style_generator,
     build_synthesis_network,
     compiled_gan,
+    digit_inheritance,
     halves,
     interpolation_step_sizes,
     mean_w,
     mix_styles,
     mixing_grid,
+    relative_change,
     truncate,
+    truncated_styles,
 )
 from .layers import (
     PACKAGE,

@@ -14,6 +14,7 @@ from ..core.plotting import interpolate
 from ..core.recipe import Recipe, build_and_compile
 from ..core.validate import check_positive_int
 from ..dcgan.networks import build_dcgan_discriminator
+from ..tools.classifier import features_and_probabilities
 from .layers import AdaIN, ConstantInput, NoiseInjection, SelectStyle, StyledConv, build_mapping_network
 
 N_STYLES = 6  # AdaIN layers of the synthesis network: 2 at 7x7, 2 at 14x14, 2 at 28x28
@@ -24,7 +25,7 @@ def build_synthesis_network(w_dim: int = 64, channels: int = 128, name: str = "s
 
     Learned constant 7x7 -> noise -> AdaIN(ws[0]) -> StyledConv(ws[1]) -> up to 14x14: two StyledConvs
     (ws[2], ws[3]) -> up to 28x28: two StyledConvs (ws[4], ws[5]) -> 1x1 conv -> tanh.  Coarse layers
-    (7x7) set the layout, the 14x14 ones much of the digit's identity, fine ones (28x28) the stroke."""
+    (7x7) and the 14x14 ones share the digit's identity; lesson 06 counts how often each decides it."""
     w_dim, channels = check_positive_int("w_dim", w_dim), check_positive_int("channels", channels)
     if channels % 4:
         raise ValueError(f"channels must be divisible by 4 (halved twice), got {channels}.")
@@ -43,12 +44,18 @@ def build_synthesis_network(w_dim: int = 64, channels: int = 128, name: str = "s
 
 
 def build_style_generator(
-    latent_dim: int = 64, w_dim: int = 64, channels: int = 128, mapping_depth: int = 4, name: str = "generator"
+    latent_dim: int = 64,
+    w_dim: int = 64,
+    channels: int = 128,
+    mapping_depth: int = 4,
+    mapping_lr_multiplier: float = 0.01,
+    name: str = "generator",
 ) -> keras.Model:
     """``z -> mapping -> w``, the same ``w`` for every AdaIN layer, ``-> synthesis -> image``: a generator
     the package's GAN trainer can train like any other.  Its layers ``mapping`` and ``synthesis`` are
-    the two halves, for mixing and truncation."""
-    mapping = build_mapping_network(latent_dim, w_dim, mapping_depth)
+    the two halves, for mixing and truncation.  ``mapping_lr_multiplier`` is StyleGAN's 0.01 by default;
+    over lesson 06's 5,000 steps it leaves the mapping network where it started (the lesson measures it)."""
+    mapping = build_mapping_network(latent_dim, w_dim, mapping_depth, lr_multiplier=mapping_lr_multiplier)
     synthesis = build_synthesis_network(w_dim, channels)
     z = keras.Input((latent_dim,), name="z")
     ws = layers.RepeatVector(N_STYLES, name="broadcast_w")(mapping(z))
@@ -68,8 +75,32 @@ def mix_styles(w_a, w_b, crossover: int) -> np.ndarray:
 
 
 def truncate(w, w_mean, psi: float) -> np.ndarray:
-    """The truncation trick: ``w_mean + psi (w - w_mean)``; psi < 1 trades variety for typical, clean samples."""
+    """The truncation trick: ``w_mean + psi (w - w_mean)``; psi < 1 trades variety for typical samples."""
     return np.asarray(w_mean, np.float32) + float(psi) * (np.asarray(w, np.float32) - np.asarray(w_mean, np.float32))
+
+
+def truncated_styles(w, w_mean, psi: float, cutoff: int = N_STYLES) -> np.ndarray:
+    """Per-layer styles ``(batch, 6, w_dim)`` from ``w (batch, w_dim)``, truncated in the first ``cutoff``
+    layers only (StyleGAN's ``truncation_cutoff``: the coarse layers) and left as they are in the others."""
+    if not isinstance(cutoff, int | np.integer) or not 0 <= cutoff <= N_STYLES:
+        raise ValueError(f"cutoff must be a layer index from 0 to {N_STYLES}, got {cutoff!r}.")
+    w = np.asarray(w, np.float32)
+    return mix_styles(truncate(w, w_mean, psi), w, int(cutoff))
+
+
+def relative_change(trained, initial) -> float:
+    """How far training moved a model (or a list of arrays): ``||trained - initial|| / ||initial||`` over
+    all its weights together.  0.3 means the weights moved by 30 % of their size; 0.0004 means not at all."""
+
+    def arrays(model_or_list):
+        weights = model_or_list.get_weights() if hasattr(model_or_list, "get_weights") else model_or_list
+        return [np.asarray(v, np.float64) for v in weights]
+
+    after, before = arrays(trained), arrays(initial)
+    if [a.shape for a in after] != [b.shape for b in before]:
+        raise ValueError("trained and initial must have the same weights (the same architecture).")
+    moved = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(after, before, strict=True)))
+    return float(moved / np.sqrt(sum(np.sum(b**2) for b in before)))
 
 
 def halves(generator) -> tuple[keras.Model, keras.Model]:
@@ -94,10 +125,36 @@ def mixing_grid(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: 
     return synthesis.predict(ws, verbose=0)
 
 
+def digit_inheritance(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int) -> dict[str, float]:
+    """Style mixing, counted: in how many cells of :func:`mixing_grid` the classifier reads the digit of the
+    row's own image (all styles from ``z_coarse[i]``) or of the column's own image (all from ``z_fine[j]``),
+    over the cells whose two parents are different digits (elsewhere both shares would count the cell);
+    and in how many of all cells the mixed image is nearer (in pixels) to its row's image than to its column's."""
+
+    def digits(images):
+        return features_and_probabilities(images)[1].argmax(axis=1)
+
+    parents = [generator.predict(np.asarray(z, np.float32), verbose=0) for z in (z_coarse, z_fine)]
+    images = mixing_grid(generator, z_coarse, z_fine, crossover).reshape(len(z_coarse), len(z_fine), -1)
+    rows, cols = (digits(p) for p in parents)
+    mixed = digits(images.reshape(-1, *parents[0].shape[1:])).reshape(len(rows), len(cols))
+    differ = rows[:, None] != cols[None, :]
+    if not differ.any():
+        raise ValueError("every row's digit equals every column's: draw more z_coarse and z_fine.")
+    to_row = np.linalg.norm(images - parents[0].reshape(len(rows), 1, -1), axis=2)
+    to_column = np.linalg.norm(images - parents[1].reshape(1, len(cols), -1), axis=2)
+    return {
+        "row": float(np.mean((mixed == rows[:, None])[differ])),
+        "column": float(np.mean((mixed == cols[None, :])[differ])),
+        "closer_to_row": float(np.mean(to_row < to_column)),
+        "cells": int(differ.sum()),
+    }
+
+
 def interpolation_step_sizes(generator, z0: np.ndarray, z1: np.ndarray, n: int = 16) -> dict[str, float]:
     """How evenly the images change along a path from ``z0`` to ``z1``: mean and largest pixel distance
-    between consecutive images, interpolating in ``z`` (spherically) or in ``w`` (linearly).  A smaller
-    largest step means a smoother, less entangled path (a pixel-space cousin of the perceptual path length)."""
+    between consecutive images, interpolating in ``z`` (spherically) or in ``w`` (linearly): a pixel-space
+    cousin of the perceptual path length.  A smaller largest step is a smoother path."""
 
     mapping, synthesis = halves(generator)
     result = {}

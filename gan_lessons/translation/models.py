@@ -82,11 +82,6 @@ class ImageToImageGAN(GAN):
             )
         return inputs
 
-    def _apply_both(self, d_tape, d_scaled, g_tape, g_scaled):
-        """Update both players from one forward pass (their tapes and scaled losses)."""
-        self.apply_gradients(self.d_optimizer, d_tape, d_scaled, self.discriminator_variables)
-        self.apply_gradients(self.g_optimizer, g_tape, g_scaled, self.generator_variables)
-
     def reconstruction_loss(self, targets, fake):
         """The non-adversarial part of the generator's loss (already weighted)."""
         raise NotImplementedError
@@ -118,7 +113,8 @@ class ImageToImageGAN(GAN):
                 g_loss += self.class_weight * self.class_loss(fake_classes, classes)
             d_scaled = self.scaled_loss(self.d_optimizer, d_loss)
             g_scaled = self.scaled_loss(self.g_optimizer, g_loss)
-        self._apply_both(d_tape, d_scaled, g_tape, g_scaled)
+        self.apply_gradients(self.d_optimizer, d_tape, d_scaled, self.discriminator_variables)
+        self.apply_gradients(self.g_optimizer, g_tape, g_scaled, self.generator_variables)
         return self.finish_step(d_loss=d_loss, g_loss=g_loss, **{self.reconstruction_name: reconstruction})
 
 
@@ -282,5 +278,6 @@ class CycleGAN(ImageToImageGAN):
                 )
             g_scaled = self.scaled_loss(self.g_optimizer, g_loss)
             d_scaled = self.scaled_loss(self.d_optimizer, d_loss)
-        self._apply_both(d_tape, d_scaled, g_tape, g_scaled)
+        self.apply_gradients(self.d_optimizer, d_tape, d_scaled, self.discriminator_variables)
+        self.apply_gradients(self.g_optimizer, g_tape, g_scaled, self.generator_variables)
         return self.finish_step(d_loss=d_loss, g_loss=g_loss, cycle=cycle)
