@@ -308,6 +308,13 @@ def _evaluate(args) -> int:
         raise ValueError(f"{args.samples} is not a readable .npz file ({exc}).") from exc
     if images is None:
         raise ValueError(f"{args.samples} has no `images` array (it has: {', '.join(files) or 'nothing'}).")
+    values = np.asarray(images, dtype=np.float64)
+    if values.size and np.all(np.isfinite(values)) and (values.min() < -1.001 or values.max() > 1.001):
+        hint = " (from 0 to 255: images / 127.5 - 1)" if values.min() >= 0 and values.max() > 1.001 else ""
+        raise ValueError(
+            f"`images` in {args.samples} range from {values.min():.3g} to {values.max():.3g}; they must be in "
+            f"[-1, 1], the generator's tanh range: rescale them{hint} and save again."
+        )
     print(json.dumps(evaluate(images, labels=labels), sort_keys=True))
     return 0
 

@@ -190,6 +190,12 @@ def test_evaluate_cli_prints_one_json_line(tmp_path):
         [sys.executable, "-m", "gan_lessons", "evaluate", str(tmp_path / "bad.npz")], capture_output=True, text=True
     )
     assert bad.returncode == 1 and "has no `images` array (it has: pictures)" in bad.stderr
+    np.savez(tmp_path / "bytes.npz", images=(s.test[0][:50] + 1) * 127.5)  # the same digits in [0, 255]
+    wrong_range = subprocess.run(
+        [sys.executable, "-m", "gan_lessons", "evaluate", str(tmp_path / "bytes.npz")], capture_output=True, text=True
+    )
+    assert wrong_range.returncode == 1 and "range from 0 to 255; they must be in [-1, 1]" in wrong_range.stderr
+    assert "images / 127.5 - 1" in wrong_range.stderr
 
 
 def test_exercise_references_agree_with_the_package():
