@@ -59,7 +59,7 @@ PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
-L04, L05 = "notebooks/04_conditional_gan.ipynb", "notebooks/05_wgan_gp.ipynb"
+L03, L04, L05 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb", "notebooks/05_wgan_gp.ipynb"
 L06 = "notebooks/06_stylegan_block.ipynb"
 L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
@@ -243,7 +243,7 @@ QUOTES = [
     (L05, "stays at {} or more for 12 ring modes", [(TOY, _least_variant_share(2), PCT0)]),
     (L05, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
     # lessons 03 and 04: the training time alone, beside a stored run that shared the cores
-    ("notebooks/03_dcgan.ipynb", "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
+    (L03, "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
     (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),
     # lesson 06: the style-based generator against the DCGAN
     (L06, "for 5,000 steps ({} minutes on a 2-core CPU", [(STYLE, "train_seconds", _minutes)]),
