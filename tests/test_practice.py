@@ -252,3 +252,11 @@ def test_readme_counts_are_the_bank_s():
     assert f"a question bank of {len(bank.questions)} questions" in readme
     assert f"a graded quiz of {len(bank.mcqs)} multiple-choice questions" in readme
     assert f"{len(interview.drills.DRILLS)} spot-the-bug drills" in readme
+
+
+def test_paths_in_the_home_folder_are_shown_with_a_tilde():
+    from pathlib import Path
+
+    assert practice.shown(Path.home() / ".gan_lessons" / "progress.json") == "~/.gan_lessons/progress.json"
+    outside = Path("/") / "srv" / "progress.json"
+    assert practice.shown(outside) == str(outside)

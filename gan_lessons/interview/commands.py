@@ -16,7 +16,7 @@ import runpy
 from pathlib import Path
 
 from .bank import LEVELS, TOPICS, questions, text_quiz
-from .practice import Progress, mock_interview
+from .practice import Progress, mock_interview, shown
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +81,7 @@ def _interview(args) -> int:
     try:
         mock_interview(args.topic, args.level, args.n, args.seed, args.retry, progress)
     except (EOFError, KeyboardInterrupt):
-        print(f"\nInterview stopped; the answers rated so far are saved in {progress.path}.")
+        print(f"\nInterview stopped; the answers rated so far are saved in {shown(progress.path)}.")
     return 0
 
 

@@ -44,6 +44,14 @@ def progress_path() -> Path:
     return Path.home() / ".gan_lessons" / "progress.json"
 
 
+def shown(path: Path) -> str:
+    """A path as a reader should see it: ``~/...`` inside the home folder (no user name in a stored notebook)."""
+    try:
+        return "~/" + Path(path).expanduser().resolve().relative_to(Path.home().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Attempt:
     id: str
@@ -132,7 +140,7 @@ class Progress:
         for row in self.mastery():
             lines.append(f"{row['topic']:14} {row['known']:6d} {row['answered']:9d} {row['items']:4d} {row['due']:4d}")
         total = sum(r["known"] for r in self.mastery())
-        lines.append(f"{total} of {sum(r['items'] for r in self.mastery())} known; progress in {self.path}")
+        lines.append(f"{total} of {sum(r['items'] for r in self.mastery())} known; progress in {shown(self.path)}")
         return "\n".join(lines)
 
 
@@ -230,7 +238,7 @@ def mock_interview_widget(
     rating = widgets.ToggleButtons(options=["0", "1", "2", "3"], value=None, description="Your rating:")
     rating.disabled = True
     next_button = widgets.Button(description="Next question")
-    note = widgets.HTML(f"<i>Ratings: {RATINGS}. Saved to {progress.path}.</i>")
+    note = widgets.HTML(f"<i>Ratings: {RATINGS}. Saved to {shown(progress.path)}.</i>")
 
     def show_next(_=None):
         question = next_question(pool, progress, asked, state["question"], rng)
