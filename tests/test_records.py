@@ -245,6 +245,12 @@ QUOTES = [
     # lessons 03 and 04: the training time alone, beside a stored run that shared the cores
     (L03, "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
     (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),
+    # lesson 09's bank quotes the shipped CycleGAN
+    (
+        "gan_lessons/interview/interview.toml",
+        "{} of its\ntranslations read as the input's digit (`data/cyclegan_generator.json`; {} untranslated)",
+        [(CYC, "scores.accuracy", PCT1), (CYC, "scores.baseline.accuracy", PCT1)],
+    ),
     # lesson 06: the style-based generator against the DCGAN
     (L06, "for 5,000 steps ({} minutes on a 2-core CPU", [(STYLE, "train_seconds", _minutes)]),
     (

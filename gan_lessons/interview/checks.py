@@ -14,6 +14,7 @@ from ..tools.exercise import (
     CheckResult,
     _attempt,
     _call,
+    _mean_softplus,
     _moved,
     _not_attempted,
     _result,
@@ -204,10 +205,7 @@ def check_gan_losses(gan_losses: Callable | None) -> CheckResult:
     name = "GAN losses and labels"
     real = np.array([[2.0], [-1.0], [0.5]], np.float32)
     fake = np.array([[-3.0], [1.0], [0.0]], np.float32)
-
-    def softplus(x):
-        return float(np.mean(np.logaddexp(0.0, x.astype(np.float64))))
-
+    softplus = _mean_softplus
     prompt = "write gan_losses(real_logits, fake_logits)."
     pair, early = _attempt(name, gan_losses, prompt, "gan_losses(real_logits, fake_logits)", real, fake)
     if early is not None:

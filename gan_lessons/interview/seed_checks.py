@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..tools.exercise import CORRECT, WRONG, CheckResult, _attempt, _result, _weights
+from ..tools.exercise import CORRECT, WRONG, CheckResult, _attempt, _mean_softplus, _result, _weights
 from ..tools.metrics import precision_recall
 
 
@@ -229,10 +229,7 @@ def check_discriminator_loss(loss_fn: Callable | None) -> CheckResult:
     name = "the discriminator's loss"
     real = np.array([[2.0], [-1.0], [0.5], [3.0]], np.float32)
     fake = np.array([[-3.0], [1.0], [0.0], [-0.5]], np.float32)
-
-    def softplus(x):
-        return float(np.mean(np.logaddexp(0.0, x.astype(np.float64))))
-
+    softplus = _mean_softplus
     prompt = "write discriminator_loss(real_logits, fake_logits)."
     value, early = _attempt(name, loss_fn, prompt, "discriminator_loss(real_logits, fake_logits)", real, fake)
     if early is not None:

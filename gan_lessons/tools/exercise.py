@@ -93,6 +93,11 @@ def _attempt(name: str, fn, prompt: str, call_text: str, *args):
     return _call(name, fn, call_text, *args)
 
 
+def _mean_softplus(x) -> float:
+    """``mean(log(1 + e^x))`` in float64: binary cross-entropy from logits, for checking a loss by hand."""
+    return float(np.mean(np.logaddexp(0.0, np.asarray(x, np.float64))))
+
+
 def _weights(model) -> list[np.ndarray]:
     return [np.array(w) for w in model.weights]
 
