@@ -48,3 +48,40 @@ def test_quality_curve_and_wasserstein_plot(mnist_subset):
     assert len(fig.axes) == 2  # the estimate and, on a twin axis, the FID
     with pytest.raises(ValueError, match="every must be"):
         wgan.QualityCurve(every=0)
+
+
+class _SpyWGAN(wgan.WassersteinGAN):
+    """Records every batch the critic scores (run eagerly), to see which real points each update saw."""
+
+    seen: list
+
+    def score(self, images, condition, training=False):
+        self.seen.append(np.asarray(images).copy())
+        return super().score(images, condition, training)
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_every_critic_update_sees_a_real_batch_of_its_own(fresh):
+    """Algorithm 1 of WGAN-GP draws fresh reals for each of the n_critic updates; fresh_reals=False reuses one."""
+    from gan_lessons import training
+
+    points = np.stack([np.arange(200), -np.arange(200)], axis=1).astype("float32") / 200  # every point distinct
+    gan = _SpyWGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(), n_critic=5, fresh_reals=fresh, seed=0)
+    gan.seen = []
+    gan.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4), run_eagerly=True)
+    assert gan.real_batches_per_step == (5 if fresh else 1)
+    training.train(gan, points, steps=1, batch_size=8, verbose=0)
+    real = {tuple(p) for batch in gan.seen for p in batch if any(np.all(points == p, axis=1))}
+    assert len(real) == (5 * 8 if fresh else 8)
+    assert all(len(batch) == 8 for batch in gan.seen)  # each update, and the generator's, has one batch's worth
+
+
+def test_a_batch_that_does_not_split_into_n_critic_parts_explains():
+    gan = wgan.WassersteinGAN(wgan.build_toy_generator(), wgan.build_toy_discriminator(), n_critic=5)
+    with pytest.raises(ValueError, match="divide into 5 equal parts"):
+        gan.real_batches(np.zeros((12, 2), "float32"), None)
+    with pytest.raises(ValueError, match="takes 5 batches of 64 real images, more than the 100"):
+        from gan_lessons import training
+
+        gan.compile(keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4))
+        training.train(gan, np.zeros((100, 2), "float32"), steps=1, batch_size=64, verbose=0)

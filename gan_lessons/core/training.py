@@ -34,7 +34,9 @@ def train(
     """Train ``gan`` until it has done ``steps`` steps in all, resuming from ``checkpoint``.
 
     ``dataset`` is a ``tf.data`` pipeline of batches, or the training images themselves
-    (numpy, with ``batch_size``, ``seed`` and optional ``labels``).  Given arrays, the images
+    (numpy, with ``batch_size``, ``seed`` and optional ``labels``).  A model whose step takes several
+    real batches (a WGAN critic's ``n_critic``: its ``real_batches_per_step``) gets them all in one
+    batch of ``real_batches_per_step * batch_size`` images.  Given arrays, the images
     are kept on the device and each step's batch is a function of ``(seed, step)``
     (:func:`gan_lessons.core.data.index_batches`), so a resumed run is identical to an
     uninterrupted one.
@@ -63,8 +65,15 @@ def train(
 
         n_images = len(dataset)
         gan.set_training_data(dataset, labels)
+        # A WGAN's critic takes n_critic real batches per step (Algorithm 1 of WGAN-GP): one index batch holds them all.
+        per_step = batch_size * int(getattr(gan, "real_batches_per_step", 1))
+        if per_step > n_images:
+            raise ValueError(
+                f"Each step of {type(gan).__name__} takes {per_step // batch_size} batches of {batch_size} real "
+                f"images, more than the {n_images} training images: use a smaller batch_size."
+            )
         # Each fit() starts a fresh iterator, so the index pipeline starts at the current step.
-        batches = lambda: index_batches(n_images, batch_size, seed=seed, start_step=gan.step)  # noqa: E731
+        batches = lambda: index_batches(n_images, per_step, seed=seed, start_step=gan.step)  # noqa: E731
     history: dict[str, list[float]] = {}
     saver = Checkpoint(store) if store is not None else None
     if done >= steps:

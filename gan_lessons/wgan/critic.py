@@ -27,12 +27,24 @@ class WassersteinGAN(GAN):
     WGAN-GP, Gulrajani et al. 2017) or by clipping its weights to ``[-clip_value, clip_value]``
     (WGAN, Arjovsky et al. 2017).  Only the step differs from :class:`GAN`.
 
-    Every critic update draws fresh noise but sees the step's one real batch (as keras.io's
-    WGAN-GP example does).  Tracks the critic's Wasserstein estimate ``E f(x) - E f(G(z))``.
-    Taught in ``05_wgan_gp``.
+    Every critic update sees a real batch of its own and fresh noise, as in Algorithm 1 of both papers:
+    a step takes ``n_critic`` real batches (``real_batches_per_step``), which
+    :func:`gan_lessons.core.training.train` hands over as one batch of ``n_critic * batch_size`` images;
+    the step splits it, and the generator update uses one batch's worth of noise.  With
+    ``fresh_reals=False`` all critic updates reuse the step's one real batch (as keras.io's WGAN-GP example
+    does).  Tracks the critic's Wasserstein estimate ``E f(x) - E f(G(z))``.  Taught in ``05_wgan_gp``.
     """
 
-    def __init__(self, generator, critic, n_critic: int = 5, gp_weight: float = 10.0, clip_value=None, **kwargs):
+    def __init__(
+        self,
+        generator,
+        critic,
+        n_critic: int = 5,
+        gp_weight: float = 10.0,
+        clip_value=None,
+        fresh_reals: bool = True,
+        **kwargs,
+    ):
         check_positive_int("n_critic", n_critic, " (critic updates per generator update)")
         check_weight("gp_weight", gp_weight, " (10 in WGAN-GP, 0 for plain WGAN)")
         if clip_value is not None and not (isinstance(clip_value, int | float) and clip_value > 0):
@@ -50,6 +62,7 @@ class WassersteinGAN(GAN):
             )
         super().__init__(generator, critic, **kwargs)
         self.n_critic, self.gp_weight = n_critic, float(gp_weight)
+        self.fresh_reals = bool(fresh_reals)
         self.clip_value = None if clip_value is None else float(clip_value)
         self.wasserstein_tracker = keras.metrics.Mean(name="wasserstein")
         self.gp_tracker = keras.metrics.Mean(name="gp")
@@ -62,12 +75,37 @@ class WassersteinGAN(GAN):
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker, self.wasserstein_tracker, self.gp_tracker]
 
+    @property
+    def real_batches_per_step(self) -> int:
+        """Real batches one step consumes: ``n_critic`` (a fresh one per critic update), or 1."""
+        return self.n_critic if self.fresh_reals else 1
+
+    def real_batches(self, real, labels) -> list:
+        """The step's batch split into ``real_batches_per_step`` equal ``(images, labels)`` parts."""
+        n = self.real_batches_per_step
+        if n == 1:
+            return [(real, labels)]
+        if real.shape[0] is not None and real.shape[0] % n:
+            raise ValueError(
+                f"A step of this WGAN takes {n} real batches (one per critic update), so its batch of "
+                f"{real.shape[0]} must divide into {n} equal parts. gl.training.train(gan, images, "
+                f"batch_size=B) feeds {n} x B images per step; with your own dataset, batch {n} x B "
+                "(or pass fresh_reals=False to reuse one batch)."
+            )
+        size = real.shape[0] // n if real.shape[0] is not None else tf.shape(real)[0] // n  # static when known
+        parts = []
+        for i in range(n):
+            cut = lambda t, i=i: t[i * size : (i + 1) * size]  # noqa: E731
+            parts.append((cut(real), None if labels is None else tf.nest.map_structure(cut, labels)))
+        return parts
+
     def train_step(self, data):
-        real, labels = self.unpack_batch(data)
-        condition = self.real_condition(labels)
-        batch_size = tf.shape(real)[0]
+        parts = self.real_batches(*self.unpack_batch(data))
+        batch_size = tf.shape(parts[0][0])[0]
         critic_vars = self.discriminator_variables
-        for _ in range(self.n_critic):
+        for i in range(self.n_critic):
+            real, labels = parts[i % len(parts)]
+            condition = self.real_condition(labels)
             fake_condition = self.fake_condition(batch_size)
             fake = self.generate_images(self.sample_noise(batch_size), fake_condition, training=True)
             with tf.GradientTape() as tape:
@@ -77,7 +115,8 @@ class WassersteinGAN(GAN):
                 penalty = tf.constant(0.0)
                 if self.gp_weight > 0:
                     weights = interpolation_weights(batch_size, len(real.shape), self.seed_generator)
-                    penalty = gradient_penalty(lambda x: self.score(x, condition, training=True), real, fake, weights)
+                    critic = lambda x, c=condition: self.score(x, c, training=True)  # noqa: E731
+                    penalty = gradient_penalty(critic, real, fake, weights)
                     loss = loss + self.gp_weight * penalty
                 scaled = self.scaled_loss(self.d_optimizer, loss)
             self.apply_gradients(self.d_optimizer, tape, scaled, critic_vars)
