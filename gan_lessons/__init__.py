@@ -7,8 +7,9 @@ One place per lesson, on a shared core (``README.md`` has the map "lesson -> mod
 - ``tools``: what the lessons measure and show with -- ``classifier``, ``metrics``, ``notebook``, ``exercise``
   (the checks' machinery), ``shipped`` (the shipped weights and records);
 - the lessons: ``theory`` (01), ``vanilla`` (02), ``dcgan`` (03), ``conditional`` (04), ``wgan`` (05),
-  ``stylegan`` (06), ``kde`` (07), ``evaluation`` (08), ``interview`` (09), ``translation`` (10); a lesson
-  imports the core, the tools and earlier lessons, never a later one;
+  ``stylegan`` (06), ``kde`` (07), ``evaluation`` (08), ``interview`` (09), ``translation`` (10),
+  ``mode_collapse`` (11, whose lab code lives in ``wgan``); a lesson imports the core, the tools and earlier
+  lessons, never a later one;
 - ``recipes`` and ``pretrained``: every GAN the CLI trains, and the shipped generators, by name; ``cli``.
 
 The layers are contracts of ``import-linter`` (``pyproject.toml``), checked in CI.  Every module loads on
@@ -31,6 +32,7 @@ _LESSONS = (
     "evaluation",
     "interview",
     "translation",
+    "mode_collapse",
 )
 _CORE = (
     "callbacks",

@@ -6,6 +6,7 @@
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
+    gan-lessons doctor [--json] [--no-bench]
     gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S]
     gan-lessons questions [--topic T] [--level L] [--answers]
     gan-lessons interview [--topic T] [--level L] [-n N] [--retry]
@@ -80,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=_positive_int, help="timed repeats, the median is reported (default 5)")
     bench.add_argument("--steps", type=_positive_int, help="training steps per repeat (default 12)")
 
-    toy = sub.add_parser("toy", help="lesson 05's mode-collapse lab: train on a 2-D ring or grid, count the modes")
+    toy = sub.add_parser("toy", help="lesson 11's mode-collapse lab: train on a 2-D ring or grid, count the modes")
     toy.add_argument("model", help="gan-minimax, gan, wgan, wgan-gp, pacgan or self-cond")
     toy.add_argument("--dataset", default="ring", help="ring (8 Gaussians, std 0.01) or grid (25, std 0.05)")
     toy.add_argument("--modes", type=int, help="Gaussians on the ring, or on the grid (a square number); at least 2")
@@ -99,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("samples", type=Path, help="an .npz file with `images` (and optionally `labels`)")
 
     sub.add_parser("info", help="device, precision and fast mode")
+    doctor = sub.add_parser(
+        "doctor", help="is this runtime ready for class? versions, device, a speed check, MNIST, checkpoints"
+    )
+    doctor.add_argument("--json", action="store_true", help="print the report as one JSON line")
+    doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (about 15 s on a CPU)")
 
     from .interview.commands import add_commands
 
@@ -110,6 +116,10 @@ def _parser() -> argparse.ArgumentParser:
         "other options, e.g. --port 8889, go to jupyter lab",
     )
     return parser
+
+
+# Commands that load TensorFlow: they start it with its native start-up lines held back (core/quiet.py).
+TF_COMMANDS = ("train", "toy", "bench", "evaluate", "info", "doctor")
 
 
 def _quiet_tensorflow() -> None:
@@ -369,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     from .core.errors import CheckpointError, TrainingDivergedError
     from .interview import commands as interview_commands
 
+    if args.command in TF_COMMANDS:
+        from .core.quiet import start_tensorflow
+
+        start_tensorflow()
+
     try:
         commands = {
             "train": _train,
@@ -377,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
             "data": _data,
             "evaluate": _evaluate,
             "info": _info,
+            "doctor": lambda a: __import__("gan_lessons.doctor", fromlist=["main"]).main(a.json, not a.no_bench),
             "lab": _lab,
             **interview_commands.COMMANDS,
         }

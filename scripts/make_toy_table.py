@@ -1,4 +1,4 @@
-"""Remake lesson 05's mode-collapse table: data/toy_lab.json.
+"""Remake lesson 11's mode-collapse table: data/toy_lab.json.
 
     python scripts/make_toy_table.py [--seeds 0 1 2] [--steps N] [--log runs.jsonl]
 

@@ -13,6 +13,7 @@ from gan_lessons import (
     exercise,
     interview,
     kde,
+    mode_collapse,
     stylegan,
     theory,
     translation,
@@ -131,6 +132,39 @@ def _clip_without_update(critic, optimizer, real, fake, clip=0.01):
     for weight in critic.trainable_variables:
         weight.assign(ops.clip(weight, -clip, clip))
     return 0.0
+
+
+def _nearest(points, means):
+    """Each point's distance to its nearest mean, and that mean's index (lesson 11's wrong answers)."""
+    distances = np.linalg.norm(np.asarray(points)[:, None, :] - np.asarray(means)[None, :, :], axis=2)
+    return distances.min(axis=1), distances.argmin(axis=1)
+
+
+def _modes_of_any_sample(points, means, std):
+    """Lesson 11 wrong answer: every nearest sample captures its mode, high quality or not."""
+    distance, nearest = _nearest(points, means)
+    return len(set(nearest.tolist())), float(np.mean(distance <= 3 * std))
+
+
+def _modes_in_a_box(points, means, std):
+    """Lesson 11 wrong answer: within 3 std along each axis (a square), not in distance (a disc)."""
+    _, nearest = _nearest(points, means)
+    inside = np.all(np.abs(np.asarray(points) - np.asarray(means)[nearest]) <= 3 * std, axis=1)
+    return len(set(nearest[inside].tolist())), float(inside.mean())
+
+
+def _modes_strictly_inside(points, means, std):
+    """Lesson 11 valid variant: strictly within 3 std (no sample lies on the circle), numpy numbers."""
+    distance, nearest = _nearest(points, means)
+    inside = distance < 3 * std
+    return np.int64(np.unique(nearest[inside]).size), np.float32(inside.mean())
+
+
+def _modes_with_squared_distance(points, means, std):
+    """Lesson 11 wrong answer: the squared distance compared with 3 std."""
+    distance, nearest = _nearest(points, means)
+    inside = distance**2 <= 3 * std
+    return len(set(nearest[inside].tolist())), float(inside.mean())
 
 
 CASES = [
@@ -313,6 +347,19 @@ CASES = [
             ),
         ],
     ),
+    (
+        mode_collapse.checks.check_mode_count,
+        mode_collapse.solutions.count_modes,
+        [
+            _modes_of_any_sample,
+            _modes_in_a_box,
+            _modes_with_squared_distance,
+            lambda points, means, std: mode_collapse.solutions.count_modes(points, means, std / 3),  # 1 std
+            lambda points, means, std: mode_collapse.solutions.count_modes(points, means, std)[::-1],  # swapped
+            lambda points, means, std: {"modes_captured": 1, "high_quality_share": 0.4},  # not a pair
+            lambda points, means, std: (1, 0.4),  # the small case's answer, whatever the points
+        ],
+    ),
     (translation.checks.check_receptive_field, translation.solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
     (
         translation.checks.check_cycle_loss,
@@ -341,7 +388,19 @@ def test_check_accepts_reference_and_rejects_wrong_answers(check, reference, wro
 
 
 def test_every_check_of_every_lesson_is_tested_here():
-    lessons = (theory, vanilla, dcgan, conditional, wgan, stylegan, kde, evaluation, interview, translation)
+    lessons = (
+        theory,
+        vanilla,
+        dcgan,
+        conditional,
+        wgan,
+        stylegan,
+        kde,
+        evaluation,
+        interview,
+        translation,
+        mode_collapse,
+    )
     checks = {name for lesson in lessons for name in dir(lesson.checks) if name.startswith("check_")}
     assert checks == {check.__name__ for check, _, _ in CASES}
 
@@ -576,6 +635,13 @@ VARIANTS = {
     wgan.checks.check_w1_shift: [3, np.float32(3.0)],
     wgan.checks.check_gradient_penalty: [_mirrored_penalty, _penalty_with_tf_norm],
     wgan.checks.check_critic: [_critic_without_norm],
+    mode_collapse.checks.check_mode_count: [
+        lambda points, means, std: [  # the package's counter, as a list
+            (c := wgan.count_modes(points, wgan.ToyMixture("ring", np.asarray(means), std)))["modes_captured"],
+            c["high_quality_share"],
+        ],
+        _modes_strictly_inside,
+    ],
     translation.checks.check_receptive_field: [np.int64(70), 70.0],
     translation.checks.check_cycle_loss: [
         lambda a, b, g, f: ops.mean(ops.abs(a - f(g(a)))) + ops.mean(ops.abs(b - g(f(b)))),

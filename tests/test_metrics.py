@@ -85,9 +85,10 @@ def test_inception_score_and_classes():
     "images, message",
     [
         (np.zeros((5, 28, 28, 3)), "shape \\(N, 28, 28, 1\\)"),
-        (np.full((5, 28, 28), 300.0), "neither \\[-1, 1\\] nor \\[0, 1\\] nor \\[0, 255\\]"),
-        (np.full((5, 28, 28), -5.0), "neither"),
+        (np.full((5, 28, 28), 300.0), "range from 300 to 300; they must be in \\[-1, 1\\]. Scale them"),
+        (np.full((5, 28, 28), -5.0), "range from -5 to -5; they must be in \\[-1, 1\\]"),
         (np.full((5, 28, 28), np.nan), "NaN"),
+        (np.zeros((0, 28, 28)), "empty"),
     ],
 )
 def test_bad_images_explain(images, message):
@@ -95,10 +96,29 @@ def test_bad_images_explain(images, message):
         metrics.as_unit_images(images)
 
 
-def test_ranges_are_recognised():
+def test_digits_in_another_range_are_refused_with_the_line_that_rescales_them():
+    """Issue 23: no guessing. [0, 255] and [0, 1] digits are refused, each with its rescaling; [-1, 1] passes."""
     digits = classifier.digit_splits().test[0][:5]
-    for converted in (digits, (digits + 1) / 2, (digits + 1) * 127.5):
-        np.testing.assert_allclose(metrics.as_unit_images(converted), digits, atol=1e-5)
+    np.testing.assert_allclose(metrics.as_unit_images(digits), digits)
+    np.testing.assert_allclose(metrics.as_unit_images(digits[..., 0]), digits)
+    with pytest.raises(ValueError, match="from 0 to 255: pass images / 127.5 - 1"):
+        metrics.as_unit_images((digits + 1) * 127.5)
+    with pytest.raises(ValueError, match="no negative value.*If they are in \\[0, 1\\], pass images \\* 2 - 1"):
+        metrics.as_unit_images((digits + 1) / 2)
+    with pytest.raises(ValueError, match="must be in \\[-1, 1\\]"):
+        metrics.evaluate((digits + 1) * 127.5)
+
+
+def test_training_and_translation_images_outside_the_tanh_range_are_refused():
+    from gan_lessons import dcgan, translation
+
+    digits = classifier.digit_splits().test[0][:8]
+    gan = dcgan.compiled_gan(seed=0)
+    with pytest.raises(ValueError, match="Training images range from 0 to 255; they must be in \\[-1, 1\\]"):
+        gan.set_training_data((digits + 1) * 127.5)
+    gan.set_training_data(digits)  # in range: accepted
+    with pytest.raises(ValueError, match="images range from 0 to 255"):
+        translation.edge_map((digits + 1) * 127.5)
 
 
 def test_too_few_samples_explain():

@@ -1,7 +1,7 @@
 """Every number the prose quotes from another run agrees with the record that run wrote.
 
 A lesson prints what it measures itself. What it quotes from elsewhere -- a shipped model's scores, a training
-time, lesson 05's lab table -- comes from a record in ``data/`` written by the command that measured it
+time, lesson 11's lab table -- comes from a record in ``data/`` written by the command that measured it
 (``scripts/make_pretrained.py``, ``scripts/make_classifier.py``, ``scripts/make_toy_table.py``), and each such
 quote is listed here: the sentence with ``{}`` where the numbers go, and for each number the record, its key and
 how the prose rounds it. The test fills in the record's values and looks for the sentence in the Markdown of the
@@ -40,6 +40,10 @@ def _run_seconds(pick):
     return lambda record: pick(run["seconds"] for run in record["runs"])
 
 
+def _most_high_quality(*models: str):
+    return lambda record: max(r["high_quality_share"] for r in record["runs"] if r["model"] in models)
+
+
 def _least_variant_share(n: int):
     return lambda record: min(v["high_quality_share"] for v in record["variants_of_self-cond"][:n])
 
@@ -59,8 +63,8 @@ PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
-L03, L04, L05 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb", "notebooks/05_wgan_gp.ipynb"
-L06 = "notebooks/06_stylegan_block.ipynb"
+L03, L04 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb"
+L06, L11 = "notebooks/06_stylegan_block.ipynb", "notebooks/11_mode_collapse_lab.ipynb"
 L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
 # (where, sentence with {} for each number, [(record, key path, format), ...])
@@ -210,17 +214,23 @@ QUOTES = [
     (L04, "Recall is lower ({} against {})", [(CGAN, "scores.recall", F2), (DCGAN, "scores.recall", F2)]),
     (L04, "reads the requested digit in {} of the pretrained cGAN's", [(CGAN, "scores.label_accuracy", PCT1)]),
     (L04, "its FID ({}) beats the unconditional DCGAN's ({})", [(CGAN, "scores.fid", F1), (DCGAN, "scores.fid", F1)]),
-    # lesson 05: the mode-collapse lab's record
-    (L05, "each run took {} to {} s", [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0)]),
-    (L05, "the ring keeps {} of its 8 modes on average", [(TOY, "table.gan-minimax.ring.modes", F1)]),
+    # lesson 11 (read after 05): the mode-collapse lab's record
+    (L11, "each run took {} to {} s", [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0)]),
+    (L11, "the ring keeps {} of its 8 modes on average", [(TOY, "table.gan-minimax.ring.modes", F1)]),
     (
-        L05,
+        L11,
         "one seed ends\n  on {} mode",
         [(TOY, _modes("gan-minimax", "ring", [0, 1, 2]), lambda v: "a single" if min(v) == 1 else f"{min(v)}")],
     ),
-    (L05, "The non-saturating GAN keeps {} ring modes", [(TOY, "table.gan.ring.modes", F1)]),
+    (L11, "The non-saturating GAN keeps {} ring modes", [(TOY, "table.gan.ring.modes", F1)]),
+    (L11, "at most {} of any of their runs' samples", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
     (
-        L05,
+        L11,
+        "WGAN-GP's {} grid modes on average ({} with seed 1)",
+        [(TOY, "table.wgan-gp.grid.modes", F1), (TOY, _modes("wgan-gp", "grid", [1]), lambda v: str(v[0]))],
+    ),
+    (
+        L11,
         "on the grid it gets all {} modes with seed 0 but collapses to {}–{}\n  modes with seeds 1 and 2",
         [
             (TOY, _modes("gan", "grid", [0]), lambda v: str(v[0])),
@@ -229,7 +239,7 @@ QUOTES = [
         ],
     ),
     (
-        L05,
+        L11,
         "keeps all 8 ring modes in every seed ({} high quality) and {} of the 25 grid modes, but its grid samples are "
         "diffuse\n  ({})",
         [
@@ -238,10 +248,10 @@ QUOTES = [
             (TOY, "table.pacgan.grid.high_quality", PCT0),
         ],
     ),
-    (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.ring.high_quality", PCT1)]),
-    (L05, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
-    (L05, "stays at {} or more for 12 ring modes", [(TOY, _least_variant_share(2), PCT0)]),
-    (L05, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
+    (L11, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.ring.high_quality", PCT1)]),
+    (L11, "captures every mode in every seed with {} of its", [(TOY, "table.self-cond.grid.high_quality", PCT1)]),
+    (L11, "stays at {} or more for 12 ring modes", [(TOY, _least_variant_share(2), PCT0)]),
+    (L11, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
     # lessons 03 and 04: the training time alone, beside a stored run that shared the cores
     (L03, "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
     (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),

@@ -18,7 +18,7 @@ FAST_ENV = "GAN_LESSONS_FAST"
 
 
 def _shipped_dir() -> Path:
-    """Where the shipped artefacts are (classifier, pretrained generators, their records, lesson 05's lab table).
+    """Where the shipped artefacts are (classifier, pretrained generators, their records, lesson 11's lab table).
 
     They live in the repository's ``data/``; a wheel (``pip install`` from git, as Colab's setup cell does) carries
     them inside the package as ``gan_lessons/shipped`` (pyproject.toml maps the one to the other)."""
@@ -104,7 +104,7 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
     },
-    # Lesson 05's mode-collapse lab: small MLPs on 2-D mixtures (gan_lessons.wgan.lab).
+    # Lesson 11's mode-collapse lab: small MLPs on 2-D mixtures (gan_lessons.wgan.lab).
     "toy": {
         "full": Budget(steps=6_000, batch_size=256, steps_per_epoch=500, n_samples=2_500),
         "fast": Budget(steps=100, batch_size=256, steps_per_epoch=50, n_samples=2_500),

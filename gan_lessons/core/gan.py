@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from .errors import CheckpointError, TrainingDivergedError
 from .losses import get_discriminator_loss, get_generator_loss
+from .validate import check_unit_range
 
 if keras.backend.backend() != "tensorflow":
     raise ImportError(
@@ -160,7 +161,7 @@ class GAN(keras.Model):
 
     def _replica_seed(self):
         """The next seed of the GAN's generator, with the replica's number mixed in under ``tf.distribute``."""
-        seed = self.seed_generator.next()
+        seed = tf.cast(self.seed_generator.next(), tf.int64)  # Keras before 3.4 keeps its state as uint32
         context = tf.distribute.get_replica_context()
         if context is not None and context.num_replicas_in_sync > 1:
             replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
@@ -213,6 +214,8 @@ class GAN(keras.Model):
         expected = tuple(self._image_shape(self.discriminator)[1:])
         if images.shape[1:] != expected:
             raise ValueError(f"Training images have shape {images.shape[1:]} but the discriminator expects {expected}.")
+        if images.ndim == 4:  # images (not the lab's 2-D points): in the generator's tanh range
+            check_unit_range(images, "Training images")
         if labels is not None:
             labels = tf.nest.map_structure(np.asarray, tuple(labels) if isinstance(labels, list | tuple) else labels)
             for part in tf.nest.flatten(labels):

@@ -38,3 +38,30 @@ def check_image_shape(image_shape) -> tuple[int, int, int]:
             "for MNIST use (28, 28, 1)."
         )
     return shape
+
+
+def check_unit_range(images, name: str = "images", digits: bool = False) -> np.ndarray:
+    """``images`` as a float array if every value is finite and in [-1, 1] (the range of a tanh generator and of
+    the course's data), else a ``ValueError`` naming the range found and how to rescale it.
+
+    With ``digits=True`` (MNIST-like digits, whose background is -1) a set with no negative value is refused
+    too: it is almost surely in [0, 1], which would pass the range check and silently score as grey digits."""
+    arr = np.asarray(images, dtype=np.float32)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    lo, hi = float(arr.min()), float(arr.max())
+    tol = 1e-3
+    if lo < -1 - tol or hi > 1 + tol:
+        if lo >= -tol and hi <= 255 + tol:
+            hint = " They look like bytes from 0 to 255: pass images / 127.5 - 1."
+        else:
+            hint = " Scale them into [-1, 1] (a tanh generator's range)."
+        raise ValueError(f"{name} range from {lo:.3g} to {hi:.3g}; they must be in [-1, 1].{hint}")
+    if digits and lo >= -tol and arr.ndim >= 3:
+        raise ValueError(
+            f"{name} range from {lo:.3g} to {hi:.3g}, with no negative value; digits in [-1, 1] have a background of "
+            "-1. If they are in [0, 1], pass images * 2 - 1."
+        )
+    return arr

@@ -65,6 +65,7 @@ LESSONS = (
     "08_evaluating_gans",
     "09_interview_prep",
     "10_image_translation",
+    "11_mode_collapse_lab",
 )
 
 

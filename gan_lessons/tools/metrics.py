@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from ..core.validate import check_unit_range
 from .classifier import digit_splits, features_and_probabilities, reference_features
 
 MIN_SAMPLES = 100  # fewer gives covariance estimates too poor to compare (64-D features)
@@ -22,27 +23,14 @@ MIN_SAMPLES = 100  # fewer gives covariance estimates too poor to compare (64-D 
 
 # -- input checks ------------------------------------------------------------------
 def as_unit_images(images, name: str = "images") -> np.ndarray:
-    """Digits ``(N, 28, 28[, 1])`` in [-1, 1], [0, 1] or [0, 255] -> float32 ``(N, 28, 28, 1)`` in [-1, 1]."""
+    """Digits ``(N, 28, 28[, 1])`` in [-1, 1] -> float32 ``(N, 28, 28, 1)``.  Digits in [0, 1] or [0, 255] are
+    refused with the line that rescales them (guessing the range would score a grey [-1, 1] set wrongly)."""
     arr = np.asarray(images, dtype=np.float64)
     if arr.ndim == 3:
         arr = arr[..., None]
     if arr.ndim != 4 or arr.shape[1:] != (28, 28, 1):
         raise ValueError(f"{name} must have shape (N, 28, 28, 1) or (N, 28, 28), got {np.shape(images)}.")
-    if arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} is empty or contains NaN/infinite values.")
-    lo, hi = arr.min(), arr.max()
-    tol = 1e-3
-    if lo >= -1 - tol and hi <= 1 + tol and lo < -tol:
-        scaled = arr
-    elif lo >= -tol and hi <= 1 + tol:
-        scaled = arr * 2 - 1
-    elif lo >= -tol and hi <= 255 + tol:
-        scaled = arr / 127.5 - 1
-    else:
-        raise ValueError(
-            f"{name} has values from {lo:.3g} to {hi:.3g}: that is neither [-1, 1] nor [0, 1] nor [0, 255]."
-        )
-    return np.clip(scaled, -1, 1).astype(np.float32)
+    return np.clip(check_unit_range(arr, name, digits=True), -1, 1).astype(np.float32)
 
 
 def _check_features(*arrays: np.ndarray, need: int = 2) -> None:

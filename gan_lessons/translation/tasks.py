@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from ..core.data import load_digits
+from ..core.validate import check_unit_range
 from ..tools.classifier import (
     accuracy,
     digit_splits,
@@ -25,7 +26,7 @@ def _check_images(images, name: str = "images", size: int = 28) -> np.ndarray:
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4 or images.shape[1:] != (size, size, 1):
         raise ValueError(f"{name} must have shape (N, {size}, {size}, 1), got {images.shape}.")
-    return images
+    return check_unit_range(images, name)
 
 
 def _sobel_magnitude(unit: np.ndarray, mode: str = "reflect") -> np.ndarray:

@@ -1,10 +1,11 @@
-"""Lesson 05, ``05_wgan_gp``: WGAN, WGAN-GP and the mode-collapse lab.
+"""Lesson 05, ``05_wgan_gp``: WGAN and WGAN-GP; and the code of lesson 11's mode-collapse lab.
 
 Where the code is:
 - ``critic``: the WGAN trainer, the critic, the 1-D critics, the quality curve and the recipe;
-- ``mixtures``: the 2-D mixtures of the lab and the mode counter;
-- ``lab``: the lab's models, runs and table;
-- ``checks``: the checks of the lesson's exercises (``solutions``: their reference answers).
+- ``mixtures``: the 2-D mixtures of lesson 11's lab and the mode counter;
+- ``lab``: lesson 11's models, runs and table (its WGAN rows train this folder's critic);
+- ``checks``: the checks of lesson 05's exercises (``solutions``: their reference answers; lesson 11's are in
+  :mod:`gan_lessons.mode_collapse`).
 """
 
 from . import checks, solutions

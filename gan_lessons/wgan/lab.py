@@ -1,5 +1,5 @@
-"""Lesson 05's mode-collapse lab: the models (GAN, WGAN, WGAN-GP, PacGAN, a self-conditioned GAN),
-one run, the table against the published rows, and its plots.  Taught in ``05_wgan_gp``.
+"""Lesson 11's mode-collapse lab: the models (GAN, WGAN, WGAN-GP, PacGAN, a self-conditioned GAN),
+one run, the table against the published rows, and its plots.  Taught in ``11_mode_collapse_lab``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class SelfConditionedGAN(ConditionalGAN):
     as training goes; here the data are clustered once).  Each cluster is a small, one-piece part of
     the data, so no single ``G(., c)`` has to stretch over a gap between modes, and every cluster, hence
     every mode, is asked for.  Fakes draw their cluster with the clusters' shares of the data; only
-    that and :meth:`generate` differ from :class:`ConditionalGAN`.  Taught in ``05_wgan_gp``."""
+    that and :meth:`generate` differ from :class:`ConditionalGAN`.  Taught in ``11_mode_collapse_lab``."""
 
     def __init__(self, generator, discriminator, cluster_shares, **kwargs):
         shares = np.asarray(cluster_shares, dtype=np.float64)
@@ -52,7 +52,7 @@ class SelfConditionedGAN(ConditionalGAN):
 class PackedGAN(GAN):
     """PacGAN (Lin et al. 2018): the discriminator scores ``pack`` samples concatenated, all real or all
     fake, so a generator that repeats itself is easy to spot.  Only ``score`` differs from :class:`GAN`;
-    the discriminator takes ``pack`` times the features of one sample.  Taught in ``05_wgan_gp``."""
+    the discriminator takes ``pack`` times the features of one sample.  Taught in ``11_mode_collapse_lab``."""
 
     def __init__(self, generator, discriminator, pack: int = 4, **kwargs):
         self.pack = check_positive_int("pack", pack, " (samples judged together)")
@@ -328,7 +328,7 @@ def toy_scatter(samples: dict[str, np.ndarray], mixture, counts: dict[str, dict]
 
 
 def toy_film(frames, mixture, max_frames: int = 8):
-    """Lesson 05: generated points at moments of training (``(step, points)`` pairs), e.g. a GAN hopping
+    """Lesson 11: generated points at moments of training (``(step, points)`` pairs), e.g. a GAN hopping
     from mode to mode."""
     import matplotlib.pyplot as plt
 

@@ -1,10 +1,10 @@
-"""Lesson 05's mode-collapse lab: 2-D mixtures of Gaussians and the PacGAN / VEEGAN mode counter.
+"""Lesson 11's mode-collapse lab: 2-D mixtures of Gaussians and the PacGAN / VEEGAN mode counter.
 
 **ring**: ``K`` Gaussians (8 in the papers) with means ``(cos 2 pi i/K, sin 2 pi i/K)`` and std 0.01;
 **grid**: ``side x side`` Gaussians (25 in the papers) with means on ``{-4, -2, 0, 2, 4}^2`` and std 0.05.
 A generated point is *high quality* if it lies within 3 standard deviations of its nearest mean; a mode
 is *captured* if at least one high-quality point is nearest to it (PacGAN, Lin et al. 2018, Table 1).
-Taught in ``05_wgan_gp``.
+Taught in ``11_mode_collapse_lab``.
 """
 
 from __future__ import annotations
