@@ -85,7 +85,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
     nbformat.write(nb, path)
     images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
     entry = {
-        "built_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "built_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": commit,
         "uncommitted_changes": dirty,
         "fast_mode": False,

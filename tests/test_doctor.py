@@ -87,12 +87,8 @@ def test_doctor_json_says_what_was_timed_and_synchronised(report, capsys):
 
 
 def test_doctor_declares_the_packages_range():
+    import tomllib
     from pathlib import Path
-
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
 
     project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
     declared = {d.split(">")[0].split("<")[0].split("=")[0]: d for d in project["dependencies"]}

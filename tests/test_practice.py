@@ -18,7 +18,7 @@ class Clock:
     """A settable 'now' for spaced repetition."""
 
     def __init__(self):
-        self.now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        self.now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
     def __call__(self):
         return self.now

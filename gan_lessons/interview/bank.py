@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import functools
 import random
+import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.validate import check_positive_int
 from ..tools.notebook import show_markdown, with_static_view
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 
 BANK_FILE = Path(__file__).with_name("interview.toml")
 

@@ -66,7 +66,7 @@ class Progress:
 
     def __init__(self, path: str | Path | None = None, now: Callable[[], datetime.datetime] | None = None):
         self.path = Path(path) if path is not None else progress_path()
-        self._now = now or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self._now = now or (lambda: datetime.datetime.now(datetime.UTC))
         self.attempts: list[Attempt] = []
         self.boxes: dict[str, int] = {}
         self.due: dict[str, str] = {}
