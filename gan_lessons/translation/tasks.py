@@ -22,11 +22,13 @@ from ..tools.classifier import (
 from ..tools.metrics import as_unit_images, fid
 
 
-def _check_images(images, name: str = "images", size: int = 28) -> np.ndarray:
+def _check_images(images, name: str = "images", size: int = 28, in_range: bool = True) -> np.ndarray:
+    """Images ``(N, size, size, 1)``, in [-1, 1] unless ``in_range=False`` (a measure such as PSNR is defined for
+    any values, a noisy or overshooting image included)."""
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4 or images.shape[1:] != (size, size, 1):
         raise ValueError(f"{name} must have shape (N, {size}, {size}, 1), got {images.shape}.")
-    return check_unit_range(images, name)
+    return check_unit_range(images, name) if in_range else images
 
 
 def _sobel_magnitude(unit: np.ndarray, mode: str = "reflect") -> np.ndarray:
@@ -177,7 +179,7 @@ def evaluate_outputs(images, labels) -> dict:
 def psnr(images, targets) -> float:
     """Peak signal-to-noise ratio in dB of ``images`` against ``targets`` (both in [-1, 1]; peak-to-peak 2),
     from the mean squared error over all pixels: higher is closer, pixel by pixel."""
-    images, targets = _check_images(images), _check_images(targets, "targets")
+    images, targets = _check_images(images, in_range=False), _check_images(targets, "targets", in_range=False)
     if images.shape != targets.shape:
         raise ValueError(f"images {images.shape} and targets {targets.shape} must have the same shape.")
     mse = float(np.mean((images.astype(np.float64) - targets) ** 2))
@@ -187,7 +189,8 @@ def psnr(images, targets) -> float:
 def sharpness(images) -> float:
     """The mean Sobel gradient magnitude of images in [-1, 1]: how crisp the strokes' edges are.  A blurred
     digit has small gradients spread wide; real MNIST digits have large ones on a thin rim."""
-    return float(np.mean(_sobel_magnitude((_check_images(images)[..., 0].astype(np.float64) + 1.0) / 2.0)))
+    unit = (_check_images(images, in_range=False)[..., 0].astype(np.float64) + 1.0) / 2.0
+    return float(np.mean(_sobel_magnitude(unit)))
 
 
 def score_table(rows: dict[str, dict]) -> str:
