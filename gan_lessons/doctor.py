@@ -129,7 +129,7 @@ def diagnose(bench: bool = True) -> dict:
         from .dcgan.bench import speed
 
         timed = time.perf_counter()
-        report["speed"] = speed(repeats=3, steps=4, setup=setup, warmup=1)
+        report["speed"] = speed(repeats=2, steps=4, setup=setup, warmup=1)
         report["speed"]["seconds"] = round(time.perf_counter() - timed, 1)
     todo = [
         f"{v['package']} {v['version']} is outside the declared range {v['declared']}: "
