@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "doctor", help="is this runtime ready for class? versions, device, a speed check, MNIST, checkpoints"
     )
     doctor.add_argument("--json", action="store_true", help="print the report as one JSON line")
-    doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (about 15 s on a CPU)")
+    doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (about 30 s on a 2-core CPU)")
 
     from .interview.commands import add_commands
 

@@ -142,7 +142,7 @@ def diagnose(bench: bool = True) -> dict:
         todo.append("Colab without a GPU: Runtime > Change runtime type > a GPU, then run the setup cell again")
     advice = [part["advice"] for part in (report["mnist"], report["checkpoints"]) if part.get("advice")]
     if setup.device == "CPU" and not gpu_needed:
-        advice.append("no GPU: every lesson trains at its CPU budget (at most 15 minutes each on 2 cores)")
+        advice.append("no GPU: each lesson trains at its CPU budget (the README's course map: its time on 2 cores)")
     report["todo"], report["advice"] = todo, advice
     report["ready"] = not todo
     report["seconds"] = round(time.perf_counter() - started, 1)

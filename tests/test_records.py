@@ -40,6 +40,16 @@ def _run_seconds(pick):
     return lambda record: pick(run["seconds"] for run in record["runs"])
 
 
+def _share(model: str, dataset: str, seed: int):
+    """The high-quality share of one lab run, from the record's runs."""
+
+    def pick(record):
+        return next(r["high_quality_share"] for r in record["runs"] if (r["model"], r["dataset"], r["seed"]) == key)
+
+    key = (model, dataset, seed)
+    return pick
+
+
 def _most_high_quality(*models: str):
     return lambda record: max(r["high_quality_share"] for r in record["runs"] if r["model"] in models)
 
@@ -64,6 +74,7 @@ P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_gener
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
 L03, L04 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb"
+L05 = "notebooks/05_wgan_gp.ipynb"
 L06, L11 = "notebooks/06_stylegan_block.ipynb", "notebooks/11_mode_collapse_lab.ipynb"
 L08, L10 = "notebooks/08_evaluating_gans.ipynb", "notebooks/10_image_translation.ipynb"
 
@@ -224,6 +235,17 @@ QUOTES = [
     ),
     (L11, "The non-saturating GAN keeps {} ring modes", [(TOY, "table.gan.ring.modes", F1)]),
     (L11, "at most {} of any of their runs' samples", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
+    (L11, "(at most {} high quality):", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
+    (
+        L11,
+        "the saturating loss kept {} grid modes with {} high quality with seed 1, "
+        "but a single ring mode with {} with seed 2",
+        [
+            (TOY, _modes("gan-minimax", "grid", [1]), lambda v: str(v[0])),
+            (TOY, _share("gan-minimax", "grid", 1), PCT0),
+            (TOY, _share("gan-minimax", "ring", 2), PCT1),
+        ],
+    ),
     (
         L11,
         "WGAN-GP's {} grid modes on average ({} with seed 1)",
@@ -254,6 +276,11 @@ QUOTES = [
     (L11, "but drops to {} on the 7 × 7 grid", [(TOY, "variants_of_self-cond.2.high_quality_share", PCT0)]),
     # lessons 03 and 04: the training time alone, beside a stored run that shared the cores
     (L03, "(`gan-lessons train dcgan`) took about {} minutes", [(DCGAN, "train_seconds", _minutes)]),
+    (
+        L05,
+        "where the DCGAN's record made {} in {}.",
+        [(DCGAN, "steps", lambda v: f"{v:,}"), (DCGAN, "train_seconds", _minutes)],
+    ),
     (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),
     # lesson 09's bank quotes the shipped CycleGAN
     (

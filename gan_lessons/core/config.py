@@ -76,7 +76,8 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
     },
-    "wgan-gp": {  # 5 critic updates (with the penalty's double backprop) per step: 436 ms/step on a 2-core CPU
+    # WGAN-GP: 5 critic updates (with the penalty's double backprop) per step: 536-692 ms/step in lesson 05's stored run
+    "wgan-gp": {
         "full": Budget(steps=1_800, batch_size=64, steps_per_epoch=200),
         "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
     },
