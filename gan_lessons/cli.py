@@ -305,6 +305,7 @@ def _data(args) -> int:
 def _evaluate(args) -> int:
     import numpy as np
 
+    from .core.validate import check_unit_range
     from .tools.metrics import evaluate
 
     if not args.samples.exists():
@@ -318,13 +319,7 @@ def _evaluate(args) -> int:
         raise ValueError(f"{args.samples} is not a readable .npz file ({exc}).") from exc
     if images is None:
         raise ValueError(f"{args.samples} has no `images` array (it has: {', '.join(files) or 'nothing'}).")
-    values = np.asarray(images, dtype=np.float64)
-    if values.size and np.all(np.isfinite(values)) and (values.min() < -1.001 or values.max() > 1.001):
-        hint = " (from 0 to 255: images / 127.5 - 1)" if values.min() >= 0 and values.max() > 1.001 else ""
-        raise ValueError(
-            f"`images` in {args.samples} range from {values.min():.3g} to {values.max():.3g}; they must be in "
-            f"[-1, 1], the generator's tanh range: rescale them{hint} and save again."
-        )
+    check_unit_range(images, f"`images` in {args.samples}", digits=True)  # the package's check, naming the file
     print(json.dumps(evaluate(images, labels=labels), sort_keys=True))
     return 0
 
