@@ -161,7 +161,7 @@ class GAN(keras.Model):
 
     def _replica_seed(self):
         """The next seed of the GAN's generator, with the replica's number mixed in under ``tf.distribute``."""
-        seed = tf.cast(self.seed_generator.next(), tf.int64)  # Keras 3.3 kept its state as uint32
+        seed = self.seed_generator.next()
         context = tf.distribute.get_replica_context()
         if context is not None and context.num_replicas_in_sync > 1:
             replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
