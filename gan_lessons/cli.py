@@ -226,6 +226,12 @@ def _train(args) -> int:
     else:
         fixed_noise = np.random.default_rng(args.seed).standard_normal((64, gan.latent_dim)).astype("float32")
     grids = SampleGrid(fixed_noise, every=max(1, plan.steps // plan.steps_per_epoch // 10), out_dir=out / "grids")
+    callbacks = [grids]
+    if recipe.translation:  # the share read correctly on the validation split after every epoch, kept in run.json
+        from .translation import ValidationScores
+
+        validation = ValidationScores(dataset)
+        callbacks.append(validation)
     started = time.perf_counter()
     try:
         train(
@@ -237,13 +243,18 @@ def _train(args) -> int:
             steps=plan.steps,
             steps_per_epoch=plan.steps_per_epoch,
             checkpoint=CheckpointDir(out / CHECKPOINT_DIR, keep=args.keep),
-            callbacks=[grids],
+            callbacks=callbacks,
             verbose=2,
         )
     except KeyboardInterrupt:
         return 130
     seconds = time.perf_counter() - started
-    write_run_info(out, {**info, "train_seconds": round(info["train_seconds"] + seconds, 1)})
+    info["train_seconds"] = round(info["train_seconds"] + seconds, 1)
+    if recipe.translation:  # an earlier run's epochs before this run's first, then this run's
+        first = validation.history[0]["step"] if validation.history else gan.step + 1
+        earlier = [row for row in previous.get("validation", []) if row["step"] < first]
+        info["validation"] = earlier + validation.history
+    write_run_info(out, info)
     noise = np.random.default_rng(args.seed + 1).standard_normal((plan.n_samples, gan.latent_dim))
     if recipe.translation:  # outputs on held-out inputs, with the true digit of each input
         n = min(plan.n_samples, len(dataset.test_inputs))

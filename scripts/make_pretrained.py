@@ -81,6 +81,8 @@ def main() -> int:
         "keras": keras.__version__,
         "scores": {k: v for k, v in scores.items() if k != "class_histogram"},
     }
+    if "validation" in run:  # a translation model: the share read correctly on its validation split, epoch by epoch
+        record["validation"] = run["validation"]
     shipped.record_path(args.name).write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record, indent=2))
     return 0

@@ -248,9 +248,15 @@ def test_cli_writes_held_out_outputs_with_their_digits(model, tmp_path):
     assert images.shape == (40, 28, 28, 1) and np.all(np.abs(images) <= 1)
     task = translation.load_task(model)
     np.testing.assert_array_equal(labels, task.test_labels[:40])  # the true digit of each held-out input
-    assert json.loads((out / "run.json").read_text())["model"] == model
+    run = json.loads((out / "run.json").read_text())
+    assert run["model"] == model
+    # the validation split scored after every epoch (here one: an epoch is at least one execution of 4 steps)
+    assert [row["step"] for row in run["validation"]] == [2]
+    assert all(0 <= row["accuracy"] <= 1 and 0 <= row["independent_accuracy"] <= 1 for row in run["validation"])
     assert (out / "generator_ba.weights.h5").exists() == (model == "cyclegan")  # the round trip's way back
     assert cli.main(argv[:4] + ["--steps", "3", "--samples", "40", "--checkpoint-every", "1"]) == 0  # resumes
+    run = json.loads((out / "run.json").read_text())
+    assert [row["step"] for row in run["validation"]] == [2, 3]  # the first run's epoch kept, then the new one
 
 
 def test_the_tasks_hold_out_their_test_inputs():
@@ -266,6 +272,56 @@ def test_the_tasks_hold_out_their_test_inputs():
     assert sum(a.tobytes() in train_set for a in cyc.test_inputs) < 5  # (a few 8x8 digits are exact duplicates)
     with pytest.raises(ValueError, match="Unknown translation task"):
         translation.load_task("horse2zebra")
+
+
+def _rows(images):
+    return {a.tobytes() for a in images}
+
+
+def test_the_validation_splits_are_neither_trained_nor_tested_on():
+    from gan_lessons.tools.classifier import digit_splits
+
+    reference = digit_splits().reference[0]
+    for name in ("pix2pix", "srgan"):
+        task = translation.load_task(name)
+        assert len(task.val_inputs) == len(task.val_labels) == 1000
+        # the validation inputs are made from lesson 08's reference digits: not the training targets, not the test
+        assert not _rows(task.val_inputs) & _rows(task.test_inputs)
+        assert not _rows(reference) & (_rows(task.train_images) | _rows(task.test_targets))
+        np.testing.assert_array_equal(task.val_labels, digit_splits().reference[1])
+    cyc = translation.load_task("cyclegan")
+    assert cyc.val_inputs.shape == (300, 28, 28, 1) and len(cyc.val_labels) == 300
+    train_a = _rows(cyc.train_images)
+    assert len(train_a) < 1000  # 997 scikit-learn digits to train on (fewer distinct: some 8x8 digits repeat)
+    # (a few 8x8 digits are exact duplicates of others, so allow a handful of byte-equal rows)
+    assert sum(a.tobytes() in train_a for a in cyc.val_inputs) < 5
+    assert sum(a.tobytes() in _rows(cyc.test_inputs) for a in cyc.val_inputs) < 5
+    assert set(cyc.val_labels) == set(range(10))
+
+
+def test_validation_scores_follow_the_steps_and_refuse_what_they_cannot_score():
+    task = translation.load_task("srgan")
+    gan = get_recipe("srgan").build(seed=0)
+    scores = translation.ValidationScores(task, verbose=False)
+    train(
+        gan,
+        task.train_images,
+        labels=task.labels_for(gan),
+        steps=4,
+        steps_per_epoch=2,
+        batch_size=8,
+        callbacks=[scores],
+    )
+    assert [row["step"] for row in scores.history] == [2, 4]
+    from gan_lessons.tools.classifier import digit_splits
+
+    perfect = translation.validation_accuracy(task, np.asarray(digit_splits().reference[0]))
+    assert perfect["accuracy"] > 0.95 and perfect["independent_accuracy"] > 0.9  # the real digits read as themselves
+    with pytest.raises(ValueError, match="translate them all"):
+        translation.validation_accuracy(task, task.test_targets[:10])
+    bare = translation.TranslationTask("srgan", *[task.train_images] * 2, task.test_inputs, task.test_labels, None, "x")
+    with pytest.raises(ValueError, match="no validation split"):
+        translation.ValidationScores(bare)
 
 
 def test_psnr_and_sharpness():

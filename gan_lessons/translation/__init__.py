@@ -36,6 +36,7 @@ from .recipes import (
 from .tasks import (
     TASKS,
     TranslationTask,
+    ValidationScores,
     bicubic,
     blocky_digits,
     do_nothing,
@@ -47,4 +48,5 @@ from .tasks import (
     round_trip_errors,
     score_table,
     sharpness,
+    validation_accuracy,
 )

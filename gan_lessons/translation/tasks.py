@@ -86,7 +86,9 @@ class TranslationTask:
     """The arrays of one task.  ``train(gan, train_images, labels=train_inputs)``: for pix2pix and SR the
     targets and their paired inputs; for CycleGAN domain A (scikit-learn digits, repeated to the length of B)
     and domain B (MNIST), unpaired.  ``test_inputs`` are held-out inputs with their true digits
-    ``test_labels`` (and, where paired, ``test_targets``)."""
+    ``test_labels`` (and, where paired, ``test_targets``).  ``val_inputs`` and ``val_labels`` are a validation split,
+    neither trained on nor tested on: choose hyper-parameters (a loss weight, the number of steps) on it, so the test
+    figures stay an honest estimate."""
 
     name: str
     train_images: np.ndarray
@@ -97,6 +99,8 @@ class TranslationTask:
     description: str
     # The digit of each training image (SR: of each pair; CycleGAN: of each image of A and of B), for class-aware models
     train_classes: tuple[np.ndarray, ...] | None = None
+    val_inputs: np.ndarray | None = None
+    val_labels: np.ndarray | None = None
 
     def labels_for(self, gan) -> np.ndarray | tuple:
         """What ``train(gan, task.train_images, labels=...)`` takes: the paired inputs or domain B, and for a
@@ -110,17 +114,27 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
     """``pix2pix`` (edge map -> digit), ``cyclegan`` (scikit-learn digits <-> MNIST) or ``srgan`` (7x7 -> 28x28).
 
     MNIST comes from the classifier's fixed split of the 5,000 offline digits: the models train on its 3,000
-    training digits and are measured on the 1,000 test digits (lesson 08's reference digits stay the FID
-    reference).  scikit-learn's 1,797 digits: 1,297 to train on, 500 held out."""
+    training digits and are measured on the 1,000 test digits; the validation split is lesson 08's 1,000 reference
+    digits (no model trains on them; they stay the FID reference, and validation reads only the share of digits read
+    correctly).  scikit-learn's 1,797 digits: 500 held out for the test, 300 for validation, 997 to train on."""
 
     if name not in TASKS:
         raise ValueError(f"Unknown translation task {name!r}; choose one of {', '.join(TASKS)}.")
     splits = digit_splits()
     (train_x, train_y), (test_x, test_y) = splits.train, splits.test
+    val_x, val_y = splits.reference
     train_x, test_x = np.array(train_x), np.array(test_x)
     if name == "pix2pix":
         return TranslationTask(
-            name, train_x, edge_map(train_x), edge_map(test_x), test_y, test_x, "MNIST edge maps -> digits"
+            name,
+            train_x,
+            edge_map(train_x),
+            edge_map(test_x),
+            test_y,
+            test_x,
+            "MNIST edge maps -> digits",
+            val_inputs=edge_map(val_x),
+            val_labels=np.asarray(val_y),
         )
     if name == "srgan":
         return TranslationTask(
@@ -132,10 +146,12 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
             test_x,
             "MNIST 7x7 -> 28x28 (x4)",
             (np.asarray(train_y),),
+            val_inputs=downsample(val_x),
+            val_labels=np.asarray(val_y),
         )
     sk = load_digits()
     order = np.random.default_rng(seed).permutation(len(sk.images))
-    held_out, kept = order[:500], order[500:]
+    held_out, validation, kept = order[:500], order[500:800], order[800:]
     blocky = blocky_digits(sk.images)
     rng = np.random.default_rng(seed + 1)
     repeats = -(-len(train_x) // len(kept))
@@ -150,6 +166,8 @@ def load_task(name: str, seed: int = 0) -> TranslationTask:
         None,
         "scikit-learn's 8x8 digits (blocky 28x28, domain A) <-> MNIST (domain B), unpaired",
         (np.asarray(sk.labels)[picked_a], np.asarray(train_y)[picked_b]),
+        val_inputs=blocky[validation],
+        val_labels=sk.labels[validation],
     )
 
 
@@ -217,3 +235,47 @@ def round_trip_errors(cyclegan, images_a, noise: float = 0.0, seed: int = 0) -> 
     there = there + np.random.default_rng(seed).normal(0.0, noise, there.shape).astype(np.float32)
     back = cyclegan.translate(np.clip(there, -1.0, 1.0), "ba")
     return np.mean(np.abs(back - images_a), axis=(1, 2, 3))
+
+
+def validation_accuracy(task: TranslationTask, outputs) -> dict:
+    """The share of the task's validation inputs whose outputs are read as the true digit, by the course classifier
+    and by the independent reader (:func:`evaluate_outputs` without the FID, which for the MNIST tasks would compare
+    the outputs with their own targets)."""
+    if task.val_inputs is None:
+        raise ValueError(f"task {task.name!r} has no validation split; load it with load_task().")
+    outputs = as_unit_images(outputs)
+    if len(outputs) != len(task.val_labels):
+        raise ValueError(f"{len(outputs)} outputs for {len(task.val_labels)} validation inputs: translate them all.")
+    _, probabilities = features_and_probabilities(outputs)
+    return {
+        "accuracy": float(np.mean(probabilities.argmax(axis=1) == task.val_labels)),
+        "independent_accuracy": accuracy(independent_classifier(), outputs, task.val_labels),
+    }
+
+
+class ValidationScores(keras.callbacks.Callback):
+    """Scores the generator on the task's validation split at the end of every epoch of ``train`` and prints one
+    line: how the share read correctly moves with the steps, on digits neither trained on nor tested on.  Choose the
+    number of steps, or compare loss weights, by ``history`` (a list of ``{"step", "accuracy",
+    "independent_accuracy"}``), never by the test scores."""
+
+    def __init__(self, task: TranslationTask, verbose: bool = True):
+        super().__init__()
+        if task.val_inputs is None:
+            raise ValueError(f"task {task.name!r} has no validation split; load it with load_task().")
+        self.task = task
+        self.verbose = verbose
+        self.history: list[dict] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        gan = self.model
+        outputs = gan.generator.predict(self.task.val_inputs, batch_size=500, verbose=0)
+        scores = {"step": int(gan.step), **validation_accuracy(self.task, outputs)}
+        self.history.append(scores)
+        if self.verbose:
+            print(
+                f"validation at step {scores['step']:,}: {scores['accuracy']:.1%} read correctly by the course "
+                f"classifier, {scores['independent_accuracy']:.1%} by the independent reader "
+                f"({len(self.task.val_labels)} inputs)",
+                flush=True,
+            )
