@@ -1,9 +1,10 @@
 """Choose lesson 10's SRGAN content weight on the validation split: data/srgan_content_weight.json.
 
-    python scripts/select_content_weight.py [--weights 1 10 100] [--steps 2000] [--log runs.jsonl]
+    python scripts/select_content_weight.py [--weights 1 10 100] [--class-aware 10] [--steps 2000] [--log runs.jsonl]
 
 Trains the SRGAN recipe (`gan_lessons.translation.compiled_srgan`) once per content weight for ``--steps`` steps,
-and the pixel-loss network (no adversary) for the same steps, and scores each on the validation split of
+the class-aware variant (``num_classes=10``: an auxiliary classifier in the discriminator) at the ``--class-aware``
+weights, and the pixel-loss network (no adversary) for the same steps, and scores each on the validation split of
 `load_task("srgan")` -- lesson 08's 1,000 reference digits, never trained on and not the test digits the lesson
 reports -- by the share of upscaled digits read correctly.  The weight with the best share by the independent reader
 (the judge the content loss was not trained against) is chosen.  The steps are a fraction of the shipped model's
@@ -40,6 +41,7 @@ def _without_log(argv: list[str]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=float, nargs="+", default=[1.0, 10.0, 100.0])
+    parser.add_argument("--class-aware", type=float, nargs="*", default=[10.0], help="weights of class-aware runs")
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--log", type=Path, help="append each finished run here; runs already there are kept")
@@ -58,8 +60,11 @@ def main() -> int:
             row = json.loads(line)
             done[row["run"]] = row
     setup = configure_device(verbose=False)
-    runs = [f"content_weight={w:g}" for w in args.weights] + ["pixel loss only"]
-    for name, weight in zip(runs, [*args.weights, None], strict=True):
+    plan = [(f"content_weight={w:g}", w, 0) for w in args.weights]
+    plan += [(f"class-aware, content_weight={w:g}", w, 10) for w in args.class_aware]
+    plan += [("pixel loss only", None, 0)]
+    runs = [name for name, _, _ in plan]
+    for name, weight, num_classes in plan:
         if name in done:
             print(f"{name}: kept from {args.log}")
             continue
@@ -70,7 +75,7 @@ def main() -> int:
             outputs = net.predict(task.val_inputs, batch_size=500, verbose=0)
             history = [{"step": args.steps, **translation.validation_accuracy(task, outputs)}]
         else:
-            gan = translation.compiled_srgan(args.seed, setup, content_weight=weight)
+            gan = translation.compiled_srgan(args.seed, setup, content_weight=weight, num_classes=num_classes)
             scores = translation.ValidationScores(task)
             train(
                 gan,
@@ -95,8 +100,12 @@ def main() -> int:
             with args.log.open("a") as f:
                 f.write(json.dumps(row) + "\n")
     rows = [done[name] for name in runs]
-    gans = [row for row in rows if row["content_weight"] is not None]
-    chosen = max(gans, key=lambda row: (row["validation"][-1]["independent_accuracy"], -row["content_weight"]))
+
+    def rank(row):  # the independent reader's share at the last step; ties: the smaller weight
+        return row["validation"][-1]["independent_accuracy"], -row["content_weight"]
+
+    chosen = max((row for row in rows if row["content_weight"] is not None and not row["num_classes"]), key=rank)
+    best = max((row for row in rows if row["content_weight"] is not None), key=rank)
     record = {
         "command": "python scripts/select_content_weight.py " + " ".join(_without_log(sys.argv[1:])),
         "steps": args.steps,
@@ -105,6 +114,7 @@ def main() -> int:
         "validation": "lesson 08's 1,000 reference digits, downsampled to 7x7 (not the 1,000 test digits)",
         "chosen_by": "the share read correctly by the independent reader at the last step (ties: the smaller weight)",
         "chosen_content_weight": chosen["content_weight"],
+        "best_run": best["run"],
         "keras": keras.__version__,
         "runs": rows,
     }
@@ -115,7 +125,7 @@ def main() -> int:
             f"{row['run']:20s} course {last['accuracy']:.1%}  independent {last['independent_accuracy']:.1%}"
             f"  ({row['seconds']:.0f} s)"
         )
-    print(f"chosen: content weight {chosen['content_weight']:g}; wrote {RECORD}")
+    print(f"chosen: content weight {chosen['content_weight']:g}; best run: {best['run']}; wrote {RECORD}")
     return 0
 
 
