@@ -92,6 +92,7 @@ def main() -> int:
         row = {
             "run": name,
             "content_weight": weight,
+            "num_classes": num_classes,
             "seconds": round(time.perf_counter() - started, 1),
             "validation": history,
         }
