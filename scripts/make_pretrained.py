@@ -43,22 +43,22 @@ def main() -> int:
     shipped.save_float16(generator, target)
     run = json.loads((out / "run.json").read_text())
     # Score what ships: the float16 weights, on the noise `train` used for samples.npz.
-    shipped = get_recipe(args.name).build(seed=0).generator
-    shipped.load_weights(target)
+    stored = get_recipe(args.name).build(seed=0).generator
+    stored.load_weights(target)
     recipe = get_recipe(args.name)
     if recipe.translation:  # held-out inputs, read for their true digit; and the do-nothing baseline beside it
         from gan_lessons import translation
 
         task = translation.load_task(args.name)
-        scores = translation.evaluate_outputs(shipped.predict(task.test_inputs, verbose=0), task.test_labels)
+        scores = translation.evaluate_outputs(stored.predict(task.test_inputs, verbose=0), task.test_labels)
         scores["baseline"] = translation.evaluate_outputs(translation.do_nothing(task), task.test_labels)
     elif recipe.conditional:  # the digits 0-9 in turn, as `train` wrote samples.npz
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[0][-1])).astype("float32")
         requested = np.arange(1000) % 10
-        scores = metrics.evaluate(shipped.predict([noise, requested], verbose=0), labels=requested)
+        scores = metrics.evaluate(stored.predict([noise, requested], verbose=0), labels=requested)
     else:
         noise = np.random.default_rng(1).standard_normal((1000, generator.input_shape[-1])).astype("float32")
-        scores = metrics.evaluate(shipped.predict(noise, verbose=0))
+        scores = metrics.evaluate(stored.predict(noise, verbose=0))
     extra = {}
     ba = getattr(recipe.build(seed=0), "generator_ba", None)
     if ba is not None:  # a CycleGAN's second generator (B -> A) ships too, for the round trips of lesson 10
