@@ -170,11 +170,31 @@ def _modes_with_squared_distance(points, means, std):
 CASES = [
     # check, reference, wrong answers
     # lesson 01
-    (theory.checks.check_optimal_discriminator, theory.solutions.D_STAR, [[2 / 7, 1 / 2, 5 / 7], [0.5, 0.5], "abc"]),
+    (
+        theory.checks.check_optimal_discriminator,
+        theory.solutions.D_STAR,
+        [
+            [2 / 7, 1 / 2, 5 / 7],  # p_g / (p_data + p_g)
+            [0.286, 0.5, 0.714],  # the same, rounded
+            [2.5, 1.0, 0.4],  # the ratio p_data / p_g
+            [0.5, 0.3, 0.2],  # p_data itself
+            [0.5, 0.5],
+            "abc",
+        ],
+    ),
     (
         theory.checks.check_value_at_optimum,
         theory.solutions.VALUE_AT_OPTIMUM,
-        [theory.solutions.VALUE_AT_OPTIMUM / np.log(2), -2 * np.log(2), "x"],
+        [
+            theory.solutions.VALUE_AT_OPTIMUM / np.log(2),  # in bits
+            -2 * np.log(2),  # the perfect generator's value
+            -theory.solutions.VALUE_AT_OPTIMUM,  # the sign flipped
+            -4 * np.log(2) - theory.solutions.VALUE_AT_OPTIMUM,  # -2 log 2 - 2 JSD
+            theory.solutions.VALUE_AT_OPTIMUM / 2,  # one of the two sums
+            -1.8032,  # D* and 1 - D* swapped
+            -1.25,  # rounded too far
+            "x",
+        ],
     ),
     (theory.checks.check_gradient_ratio, theory.solutions.GRADIENT_RATIO, [1 / 19, 0.95, "19x"]),
     # lesson 08
@@ -263,6 +283,9 @@ CASES = [
             functools.partial(vanilla.checks._reference_step, apply_g=False),  # an update never applied
             functools.partial(vanilla.checks._reference_step, reduce="sum"),
             functools.partial(vanilla.checks._reference_step, g_from_d_loss=True),
+            functools.partial(vanilla.checks._reference_step, d_scale=0.5),  # D's two terms averaged
+            functools.partial(vanilla.checks._reference_step, g_inference=("d", "g")),  # no training=True anywhere
+            functools.partial(vanilla.checks._reference_step, g_inference=("g",)),  # none in G's step
             lambda *args: (vanilla.solutions.train_step(*args)[0], 0.0),  # a returned loss that only looks right
         ],
     ),
@@ -300,7 +323,7 @@ CASES = [
         ],
     ),
     (kde.checks.check_dimension_effect, kde.solutions.DIMENSION_EFFECT, ["a", "c", "d", "e", 2]),
-    (kde.checks.check_halving_factor, kde.solutions.HALVING_FACTOR, [2**30, 32, 2, "lots"]),
+    (kde.checks.check_halving_factor, kde.solutions.HALVING_FACTOR, [2**30, 2**33, 2**35, 34, 1.6e10, 32, 2, "lots"]),
     (conditional.checks.check_embedding_params, conditional.solutions.EMBEDDING_PARAMS, [550, 10, 50, 5000, "ten"]),
     (
         conditional.checks.check_one_hot_condition,
@@ -317,6 +340,9 @@ CASES = [
         conditional.solutions.GAN_FAMILY,
         [
             dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["AC-GAN", "cGAN", "InfoGAN"], strict=True)),
+            dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["cGAN", "InfoGAN", "ACGAN"], strict=True)),
+            dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["GAN", "AC-GAN", "InfoGAN"], strict=True)),
+            dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["cGAN", "AC", "InfoGAN"], strict=True)),
             {"cGAN": "the discriminator is given the label"},
             "cGAN",
         ],
@@ -465,15 +491,62 @@ def _step_with_keras_bce(generator, discriminator, g_optimizer, d_optimizer, rea
 
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     with tf.GradientTape() as tape:
-        real_logits, fake_logits = discriminator(real), discriminator(generator(z))
+        fake = generator(z, training=True)
+        real_logits, fake_logits = discriminator(real, training=True), discriminator(fake, training=True)
         d_loss = bce(tf.ones_like(real_logits), real_logits) + bce(tf.zeros_like(fake_logits), fake_logits)
     grads = tape.gradient(d_loss, discriminator.trainable_variables)
     d_optimizer.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
     with tf.GradientTape() as tape:
-        fake_logits = discriminator(generator(z))
+        fake_logits = discriminator(generator(z, training=True), training=True)
         g_loss = bce(tf.ones_like(fake_logits), fake_logits)
     grads = tape.gradient(g_loss, generator.trainable_variables)
     g_optimizer.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
+    return d_loss, g_loss
+
+
+def _step_scoring_one_batch(generator, discriminator, g_optimizer, d_optimizer, real, z):
+    """Lesson 02 valid variant for a discriminator without batch norm: real and fake scored in one call."""
+    import tensorflow as tf
+
+    n = len(real)
+    with tf.GradientTape() as tape:
+        logits = discriminator(ops.concatenate([real, generator(z, training=True)], axis=0), training=True)
+        d_loss = ops.mean(ops.softplus(-logits[:n])) + ops.mean(ops.softplus(logits[n:]))
+    d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables)
+    with tf.GradientTape() as tape:
+        generator(z, training=True)  # an extra training-mode pass moves only batch norm's moving statistics
+        g_loss = ops.mean(ops.softplus(-discriminator(generator(z, training=True), training=True)))
+    g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables)
+    return d_loss, g_loss
+
+
+def _step_as_first_written(generator, discriminator, g_optimizer, d_optimizer, real, z):
+    """Lesson 02 wrong answer: the step as the exercise once spelled it, G's loss from ``discriminator(generator(z))``
+    with no ``training=True`` -- the generator's batch norm then runs on its moving statistics."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        fake = generator(z, training=True)
+        d_loss = ops.mean(ops.softplus(-discriminator(real))) + ops.mean(ops.softplus(discriminator(fake)))
+    d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables)
+    with tf.GradientTape() as tape:
+        g_loss = ops.mean(ops.softplus(-discriminator(generator(z))))
+    g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables)
+    return d_loss, g_loss
+
+
+def _step_with_halved_d_loss(generator, discriminator, g_optimizer, d_optimizer, real, z):
+    """Lesson 02 wrong answer: D's loss averaged, 0.5 (real + fake), where the step asks for the sum."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        fake = generator(z, training=True)
+        real_term = ops.mean(ops.softplus(-discriminator(real, training=True)))
+        d_loss = 0.5 * (real_term + ops.mean(ops.softplus(discriminator(fake, training=True))))
+    d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables)
+    with tf.GradientTape() as tape:
+        g_loss = ops.mean(ops.softplus(-discriminator(generator(z, training=True), training=True)))
+    g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables)
     return d_loss, g_loss
 
 
@@ -481,6 +554,7 @@ def _step_with_keras_bce(generator, discriminator, g_optimizer, d_optimizer, rea
     "variant",
     [
         _step_with_keras_bce,
+        _step_scoring_one_batch,
         # both losses from one forward pass, as the TensorFlow DCGAN tutorial updates the players
         functools.partial(vanilla.checks._reference_step, simultaneous=True),
     ],
@@ -488,6 +562,26 @@ def _step_with_keras_bce(generator, discriminator, g_optimizer, d_optimizer, rea
 def test_train_step_check_accepts_the_standard_variants(variant):
     result = vanilla.checks.check_train_step(variant)
     assert result.status == exercise.CORRECT, result.message
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (_step_as_first_written, "training=True"),
+        (functools.partial(vanilla.checks._reference_step, g_inference=("d",)), "training=True"),
+        (functools.partial(vanilla.checks._reference_step, simultaneous=True, g_inference=("d",)), "training=True"),
+        (_step_with_halved_d_loss, "halved"),
+        (functools.partial(vanilla.checks._reference_step, simultaneous=True, d_scale=0.5), "halved"),
+    ],
+)
+def test_train_step_check_names_the_missing_training_flag_and_the_halved_loss(wrong, says):
+    result = vanilla.checks.check_train_step(wrong)
+    assert result.status == exercise.WRONG and says in result.message, result.message
+
+
+def test_the_train_step_check_has_batch_norm_in_its_generator():
+    generator = vanilla.checks._players()[0]
+    assert any(isinstance(layer, keras.layers.BatchNormalization) for layer in generator.layers)
 
 
 @pytest.mark.parametrize(
@@ -587,8 +681,12 @@ def _clip_with_tf(critic, optimizer, real, fake, clip=0.01):
 
 
 VARIANTS = {
-    theory.checks.check_optimal_discriminator: [np.array([5 / 7, 0.5, 2 / 7]), (0.714286, 0.5, 0.285714)],
-    theory.checks.check_value_at_optimum: [np.float32(theory.solutions.VALUE_AT_OPTIMUM)],
+    theory.checks.check_optimal_discriminator: [
+        np.array([5 / 7, 0.5, 2 / 7]),
+        (0.714286, 0.5, 0.285714),
+        [0.714, 0.5, 0.286],  # rounded to three decimals
+    ],
+    theory.checks.check_value_at_optimum: [np.float32(theory.solutions.VALUE_AT_OPTIMUM), -1.253, -1.2535],
     theory.checks.check_gradient_ratio: [19, np.float64(19.0)],
     evaluation.checks.check_fid_1d: [np.float64(evaluation.solutions.FID_1D)],
     evaluation.checks.check_precision_toy: [1 / 2, np.float32(0.5)],
@@ -619,7 +717,7 @@ VARIANTS = {
     kde.checks.check_kde_density: [_kde_density_with_scipy],
     kde.checks.check_pick_bandwidth: [_pick_bandwidth_with_score_samples],
     kde.checks.check_dimension_effect: ["B", " b"],
-    kde.checks.check_halving_factor: [2.0**34],
+    kde.checks.check_halving_factor: [2.0**34, 17e9, 1.7e10],  # the lesson's rounded "17 billion" too
     conditional.checks.check_embedding_params: [np.int64(500)],
     conditional.checks.check_one_hot_condition: [
         lambda z, y: np.hstack([z, (np.arange(10) == np.asarray(y)[:, None]).astype("float32")]),
@@ -627,6 +725,8 @@ VARIANTS = {
     ],
     conditional.checks.check_gan_family: [
         {role: name.lower() for role, name in conditional.solutions.GAN_FAMILY.items()},  # any case
+        dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["CGAN", "ACGAN", "infogan"], strict=True)),
+        dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["c-GAN", "AC GAN", "Info-GAN"], strict=True)),
     ],
     conditional.checks.check_projection_logit: [np.float32(1.5)],
     stylegan.checks.check_style_block: [_StyleBlockWithNoiseFirst],

@@ -309,6 +309,7 @@ QUOTES = [
         "for lesson 03's DCGAN, FID {},\nprecision {} and recall {}.",
         [(DCGAN, "scores.fid", F1), (DCGAN, "scores.precision", F2), (DCGAN, "scores.recall", F2)],
     ),
+    (L08, "and so is its density ({} against", [(DCGAN, "scores.density", F2)]),
     # lesson 10: the shipped translation models
     (L10, "6,000 steps, about {} minutes on a CPU", [(P2P, "train_seconds", _minutes)]),
     (L10, "2,000 steps, about {} minutes on a CPU", [(CYC, "train_seconds", _minutes)]),

@@ -62,7 +62,11 @@ def check_gan_family(answer) -> CheckResult:
     if not isinstance(answer, dict) or set(answer) != set(GAN_FAMILY_ROLES):
         roles = "gl.conditional.checks.GAN_FAMILY_ROLES"
         return _result(name, WRONG, f"give a dict whose keys are the three roles of {roles}.")
-    wrong = [role for role in GAN_FAMILY_ROLES if str(answer[role]).strip().lower() != expected[role].lower()]
+
+    def spelling(text) -> str:  # "AC-GAN", "ACGAN", "ac gan" and "AC_GAN" name the same family
+        return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+    wrong = [role for role in GAN_FAMILY_ROLES if spelling(answer[role]) != spelling(expected[role])]
     if not wrong:
         return _result(name, CORRECT, "cGAN conditions D, AC-GAN makes D classify, InfoGAN needs no labels at all.")
     return _result(name, WRONG, f"not right yet: '{wrong[0]}'.")

@@ -26,11 +26,14 @@ def check_optimal_discriminator(d) -> CheckResult:
         return _result(name, WRONG, f"give three numbers, got {d!r}.")
     if got.shape != expected.shape:
         return _result(name, WRONG, f"give one value per outcome (3), got {got.size}.")
-    if np.allclose(got, expected, atol=1e-4):
+    # Within 1e-3: exact values and values rounded to three decimals, e.g. (0.714, 0.5, 0.286), are accepted.
+    if np.allclose(got, expected, rtol=0, atol=1e-3):
         return _result(name, CORRECT, "D*(x) = p_data / (p_data + p_g) = (5/7, 1/2, 2/7).")
-    if np.allclose(got, 1 - expected, atol=1e-4):
+    if np.allclose(got, 1 - expected, rtol=0, atol=1e-3):
         return _result(name, WRONG, "you computed p_g / (p_data + p_g): D* is the probability of 'real'.")
-    return _result(name, WRONG, f"expected {np.round(expected, 4).tolist()}, got {np.round(got, 4).tolist()}.")
+    if np.allclose(got, np.asarray(EXERCISE_P_DATA) / np.asarray(EXERCISE_P_G), rtol=0, atol=1e-3):
+        return _result(name, WRONG, "that is the ratio p_data / p_g; D* divides p_data by the sum p_data + p_g.")
+    return _result(name, WRONG, f"expected three numbers near {np.round(expected, 3).tolist()}, got {got.tolist()}.")
 
 
 def check_value_at_optimum(v) -> CheckResult:
@@ -41,10 +44,26 @@ def check_value_at_optimum(v) -> CheckResult:
     if early is not None:
         return early
     expected = -2 * maths.LOG2 + 2 * maths.js_divergence(EXERCISE_P_DATA, EXERCISE_P_G)
-    if abs(got - expected) < 1e-4:
+    p_data, p_g = np.asarray(EXERCISE_P_DATA), np.asarray(EXERCISE_P_G)
+    d_star = maths.optimal_discriminator(p_data, p_g)
+    jsd = maths.js_divergence(p_data, p_g)
+    mistakes = (  # (wrong value, why), each further than 1e-3 from the answer and from one another
+        (expected / np.log(2), "that is in bits: the course uses natural logarithms (nats)."),
+        (-expected, "the sign is flipped: V is a sum of p log D terms with D < 1, so it is negative."),
+        (-2 * maths.LOG2, "that is -2 log 2, the value at p_g = p_data; this pair is not equal yet."),
+        (-2 * maths.LOG2 - 2 * jsd, "the JSD term enters with a plus: V(G, D*) = -2 log 2 + 2 JSD."),
+        (float(np.sum(p_data * np.log(d_star))), "that is only the first sum; add Σ p_g log(1 − D*)."),
+        (
+            float(np.sum(p_data * np.log(1 - d_star)) + np.sum(p_g * np.log(d_star))),
+            "you used 1 − D* where D* belongs: D* = p_data / (p_data + p_g) is the probability of 'real'.",
+        ),
+    )
+    # Within 1e-3: the exact value and the value rounded to three decimals (-1.253) are accepted.
+    if abs(got - expected) <= 1e-3:
         return _result(name, CORRECT, f"{expected:.4f} = -2 log 2 + 2 JSD: the pair is not yet equal.")
-    if abs(got - expected / np.log(2)) < 1e-3:
-        return _result(name, WRONG, "that is in bits: the course uses natural logarithms (nats).")
+    for wrong, why in mistakes:
+        if abs(got - wrong) <= 1e-3:
+            return _result(name, WRONG, why)
     return _result(name, WRONG, f"{got:.4f} is not it: plug D* into Σ p_data log D + Σ p_g log(1 − D).")
 
 
@@ -56,7 +75,9 @@ def check_gradient_ratio(r) -> CheckResult:
     if early is not None:
         return early
     if abs(got - 19.0) < 1e-3:
-        return _result(name, CORRECT, "(1 − D) / D = 0.95 / 0.05 = 19: where G is bad it learns 19 times faster.")
+        return _result(
+            name, CORRECT, "(1 − D) / D = 0.95 / 0.05 = 19: where G is bad it gets a 19 times larger logit gradient."
+        )
     if abs(got - 1 / 19) < 1e-3:
         return _result(name, WRONG, "that is the inverse ratio (minimax over non-saturating).")
     return _result(name, WRONG, f"{got} is not it: the gradients are D for minimax and 1 − D for non-saturating.")

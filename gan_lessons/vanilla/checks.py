@@ -81,17 +81,30 @@ def check_equilibrium_output(p) -> CheckResult:
 
 # -- exercise 4: a training step written by hand --------------------------------------------------
 def _players(seed: int = 0):
-    """A tiny generator (2 -> 3) and discriminator (3 -> 1 logit) with fixed weights, and SGD for each."""
+    """A tiny generator (2 -> 3, with batch normalisation like the course's generators) and discriminator
+    (3 -> 1 logit) with fixed weights, and SGD for each.  The batch norm makes a generator called without
+    ``training=True`` (Keras 3 then runs it in inference mode) give other fakes, so the check sees it."""
     import keras
 
-    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh")], name="tiny_g")
+    generator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(3), keras.layers.BatchNormalization(), keras.layers.Activation("tanh")],
+        name="tiny_g",
+    )
     discriminator = keras.Sequential(
         [keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)], name="tiny_d"
     )
     rng = np.random.default_rng(seed)
     for model in (generator, discriminator):
-        model.set_weights([rng.normal(0.0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Dense):
+                layer.set_weights([rng.normal(0.0, 0.8, w.shape).astype("float32") for w in layer.get_weights()])
     return generator, discriminator, keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5)
+
+
+def _trainable(model) -> list[np.ndarray]:
+    """The weights a step trains (batch norm's moving statistics left out: how often a step runs the generator in
+    training mode changes them, not the step)."""
+    return [np.array(w) for w in model.trainable_weights]
 
 
 def _step_data(seed: int = 1):
@@ -113,9 +126,13 @@ def _reference_step(
     apply_g: bool = True,
     reduce: str = "mean",
     g_from_d_loss: bool = False,
+    d_scale: float = 1.0,
+    g_inference: tuple[str, ...] = (),
 ):
     """One GAN step, right (``simultaneous`` False: G against the updated D, as the course's trainer; True: both
-    losses from one forward pass, as the TensorFlow DCGAN tutorial) or with one known mistake."""
+    losses from one forward pass, as the TensorFlow DCGAN tutorial) or with one known mistake: ``d_scale`` 0.5
+    averages D's two terms instead of adding them; ``g_inference`` names the steps ("d", "g") whose generator call
+    omits ``training=True``."""
     import tensorflow as tf
     from keras import ops
 
@@ -124,13 +141,13 @@ def _reference_step(
     def d_objective(real_logits, fake_logits):
         if swap_labels:
             real_logits, fake_logits = fake_logits, real_logits
-        return average(ops.softplus(-real_logits)) + average(ops.softplus(fake_logits))
+        return d_scale * (average(ops.softplus(-real_logits)) + average(ops.softplus(fake_logits)))
 
     def g_objective(fake_logits):
         return -average(ops.softplus(fake_logits)) if g_loss == "minimax" else average(ops.softplus(-fake_logits))
 
     with tf.GradientTape(persistent=True) as g_tape, tf.GradientTape() as d_tape:
-        fake = generator(z, training=True)
+        fake = generator(z) if "d" in g_inference else generator(z, training=True)
         d_loss = d_objective(discriminator(real, training=True), discriminator(fake, training=True))
         g_old = g_objective(discriminator(fake, training=True))
     d_vars, g_vars = discriminator.trainable_variables, generator.trainable_variables
@@ -143,7 +160,8 @@ def _reference_step(
         d_optimizer.apply(d_grads, d_vars)
     if not simultaneous:
         with tf.GradientTape() as tape:
-            g_value = g_objective(discriminator(generator(z, training=True), training=True))
+            again = generator(z) if "g" in g_inference else generator(z, training=True)
+            g_value = g_objective(discriminator(again, training=True))
         g_grads = tape.gradient(g_value, g_vars)
     if apply_g:
         g_optimizer.apply(g_grads, g_vars)
@@ -157,6 +175,19 @@ _STEP_MISTAKES = (
     (
         dict(g_from_d_loss=True),
         "the generator descended the discriminator's loss, which helps D: G minimises its own loss, -log D(G(z)).",
+    ),
+    (
+        dict(d_scale=0.5),
+        "you halved D's loss (averaged its real and fake terms): the step asks for their sum, "
+        "softplus(-D(x)) + softplus(D(G(z))), each term a mean over the batch.",
+    ),
+    *(
+        (
+            dict(g_inference=steps),
+            "the generator ran in inference mode: pass training=True to every call of both players. Without it "
+            "Keras 3 runs batch normalisation on its moving statistics instead of the batch's.",
+        )
+        for steps in (("d", "g"), ("g",), ("d",))
     ),
     (dict(apply_d=False), "the discriminator never changed: its gradients were computed but never applied."),
     (dict(apply_g=False), "the generator never changed: its gradients were computed but never applied."),
@@ -176,7 +207,7 @@ def check_train_step(fn: Callable | None, called: str = "my_train_step") -> Chec
         )
     real, z = _step_data()
     players = _players()
-    before = [[w.copy() for w in m.get_weights()] for m in players[:2]]
+    before = [_trainable(m) for m in players[:2]]
     try:
         returned = fn(*players, real, z)
     except NotImplementedError:
@@ -188,7 +219,7 @@ def check_train_step(fn: Callable | None, called: str = "my_train_step") -> Chec
     except (TypeError, ValueError):
         what = type(returned).__name__
         return _result(name, WRONG, f"return the two losses as a pair, (d_loss, g_loss); got one {what}.")
-    after = [m.get_weights() for m in players[:2]]
+    after = [_trainable(m) for m in players[:2]]
 
     def same(weights, model_weights) -> bool:
         pairs = (pair for w, m in zip(weights, model_weights, strict=True) for pair in zip(w, m, strict=True))
@@ -197,7 +228,7 @@ def check_train_step(fn: Callable | None, called: str = "my_train_step") -> Chec
     def outcome(**kind):
         reference = _players()
         losses = _reference_step(*reference, real, z, **kind)
-        return [m.get_weights() for m in reference[:2]], losses
+        return [_trainable(m) for m in reference[:2]], losses
 
     if same(after, before):
         return _result(name, WRONG, "no weight changed: apply each optimizer to its player's gradients.")
