@@ -108,7 +108,7 @@ def main() -> int:
     chosen = max((row for row in rows if row["content_weight"] is not None and not row["num_classes"]), key=rank)
     best = max((row for row in rows if row["content_weight"] is not None), key=rank)
     record = {
-        "command": "python scripts/select_content_weight.py " + " ".join(_without_log(sys.argv[1:])),
+        "command": " ".join(["python scripts/select_content_weight.py", *_without_log(sys.argv[1:])]),
         "steps": args.steps,
         "batch_size": 32,
         "seed": args.seed,
