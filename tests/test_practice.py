@@ -152,14 +152,18 @@ def test_mock_interview_widget_reveals_then_saves_a_rating(tmp_path):
     progress = practice.Progress(tmp_path / "p.json")
     box = practice.mock_interview_widget(topic="evaluation", seed=0, progress=progress)
     head, reveal, body, rating, next_button, note = box.children
-    assert "evaluation" in head.value and body.value == "" and rating.disabled
+    buttons = rating.children[1:]
+    assert [b.description for b in buttons] == ["0", "1", "2", "3"]
+    assert "evaluation" in head.value and body.value == "" and all(b.disabled for b in buttons)
+    buttons[2].click()  # disabled: a rating before the answer is shown saves nothing
+    assert progress.attempts == []
     reveal.click()
-    assert "You took" in body.value and not rating.disabled
-    rating.value = "3"
-    assert [a.rating for a in progress.attempts] == [3] and rating.disabled
+    assert "You took" in body.value and not any(b.disabled for b in buttons)
+    buttons[3].click()
+    assert [a.rating for a in progress.attempts] == [3] and all(b.disabled for b in buttons)
     first = head.value
     next_button.click()
-    assert head.value != first and body.value == ""
+    assert head.value != first and body.value == "" and all(b.disabled for b in buttons)
 
 
 def test_the_quiz_cannot_be_beaten_by_length_or_position():

@@ -227,7 +227,11 @@ def mock_interview_widget(
     topic: str | None = None, level: str | None = None, seed: int | None = None, progress: Progress | None = None
 ):
     """The mock interview as ipywidgets: the question, *Show the model answer* (which stops the clock), a rating
-    from 0 to 3 that saves the answer, and *Next question* (a follow-up when there is one)."""
+    from 0 to 3 that saves the answer, and *Next question* (a follow-up when there is one).
+
+    The rating is four plain buttons, enabled once the answer is shown: JupyterLab's ``ToggleButtons`` keeps the
+    ``disabled`` state its buttons were drawn with (ipywidgets issue 2847): in the browser the rating stayed disabled
+    after the answer was shown (browser_tests/test_widgets.py)."""
     import ipywidgets as widgets
 
     progress = progress if progress is not None else Progress()
@@ -235,8 +239,10 @@ def mock_interview_widget(
     state: dict = {"question": None, "start": None, "seconds": None}
     head, body = widgets.HTMLMath(), widgets.HTMLMath()
     reveal = widgets.Button(description="Show the model answer", button_style="info")
-    rating = widgets.ToggleButtons(options=["0", "1", "2", "3"], value=None, description="Your rating:")
-    rating.disabled = True
+    buttons = [widgets.Button(description=text[0], tooltip=text, disabled=True) for text in RATINGS.split(", ")]
+    for button in buttons:
+        button.layout.width = "4em"
+    rating = widgets.HBox([widgets.Label("Your rating:"), *buttons])
     next_button = widgets.Button(description="Next question")
     note = widgets.HTML(f"<i>Ratings: {RATINGS}. Saved to {shown(progress.path)}.</i>")
 
@@ -248,22 +254,28 @@ def mock_interview_widget(
         asked.add(question.id)
         state.update(question=question, start=time.monotonic(), seconds=None)
         head.value = f"<b>{question.question}</b> <i>({question.topic}, {question.level})</i>"
-        body.value, rating.value, rating.disabled = "", None, True
+        body.value = ""
+        enable_rating(False)
+
+    def enable_rating(enabled: bool) -> None:
+        for button in buttons:
+            button.disabled = not enabled
 
     def show_answer(_):
         if state["question"] is not None and state["seconds"] is None:
             state["seconds"] = time.monotonic() - state["start"]
             body.value = f"<p>You took {state['seconds']:.0f} s.</p>" + state["question"].answer.strip()
-            rating.disabled = False
+            enable_rating(True)
 
-    def save(change):
-        if change["new"] is not None and state["seconds"] is not None:
-            progress.record(state["question"].id, int(change["new"]), state["seconds"])
-            rating.disabled = True
+    def save(button):
+        if state["seconds"] is not None and not button.disabled:
+            progress.record(state["question"].id, int(button.description), state["seconds"])
+            enable_rating(False)
 
     reveal.on_click(show_answer)
     next_button.on_click(show_next)
-    rating.observe(save, names="value")
+    for button in buttons:
+        button.on_click(save)
     show_next()
     box = widgets.VBox([head, reveal, body, rating, next_button, note])
     return with_static_view(box, html_text=f"<p>{head.value}</p><p><i>(a mock interview: run the cell)</i></p>")
