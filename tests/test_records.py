@@ -71,6 +71,7 @@ def _modes(model: str, dataset: str, seeds):
 
 PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
+SR_SEARCH = "srgan_content_weight.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
 L03, L04 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb"
@@ -206,6 +207,16 @@ QUOTES = [
     ),
     (
         DATA_README,
+        "read by the independent reader at {}, {}, {}, {} and {}; chosen: {} | `python scripts/select_content_weight.py` "
+        "(about {} minutes",
+        [
+            *[(SR_SEARCH, f"runs.{i}.validation.-1.independent_accuracy", PCT1) for i in range(5)],
+            (SR_SEARCH, "chosen_content_weight", F0),
+            (SR_SEARCH, lambda record: sum(run["seconds"] for run in record["runs"]), _minutes),
+        ],
+    ),
+    (
+        DATA_README,
         "(36 runs of {}–{} s, {} minutes in all on a 2-core CPU",
         [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0), (TOY, _run_seconds(sum), _minutes)],
     ),
@@ -313,7 +324,7 @@ QUOTES = [
     (L08, "and so is its density ({} against", [(DCGAN, "scores.density", F2)]),
     # lesson 10: the shipped translation models
     (L10, "6,000 steps, about {} minutes on a CPU", [(P2P, "train_seconds", _minutes)]),
-    (L10, "2,000 steps, about {} minutes on a CPU", [(CYC, "train_seconds", _minutes)]),
+    (L10, "3,000 steps, about {} minutes on a CPU shared with other jobs", [(CYC, "train_seconds", _minutes)]),
     (
         L10,
         "read as the true digit {} of the time (FID {}), against\n  {} (FID {}) for the edge maps",

@@ -407,3 +407,19 @@ def test_shipped_models_keep_the_digit_and_beat_doing_nothing(name, at_least):
     assert scores["accuracy"] >= at_least
     assert scores["independent_accuracy"] > baseline["independent_accuracy"]
     assert scores["fid"] < baseline["fid"] / 4
+
+
+def test_the_content_weight_record_chose_on_the_validation_split_and_the_recipe_uses_its_choice():
+    import inspect
+
+    from gan_lessons.tools import shipped
+
+    search = shipped.measurement("srgan_content_weight")
+    plain = [run for run in search["runs"] if run["content_weight"] is not None and not run["num_classes"]]
+    best = max(plain, key=lambda run: (run["validation"][-1]["independent_accuracy"], -run["content_weight"]))
+    assert search["chosen_content_weight"] == best["content_weight"]  # the record's choice follows its own rule
+    assert all(run["validation"][-1]["step"] == search["steps"] for run in search["runs"])
+    default = inspect.signature(translation.compiled_srgan).parameters["content_weight"].default
+    assert default == search["chosen_content_weight"]  # the shipped recipe uses the weight chosen there
+    with pytest.raises(shipped.PretrainedError, match="No record 'nonexistent'"):
+        shipped.measurement("nonexistent")

@@ -69,6 +69,16 @@ def record(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+def measurement(name: str) -> dict:
+    """A shipped record that is not a generator's: ``data/NAME.json``, e.g. ``"srgan_content_weight"`` (lesson 10's
+    search of the content weight on the validation split, written by ``scripts/select_content_weight.py``)."""
+    path = DATA_DIR / f"{name}.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.json"))) or "none"
+        raise PretrainedError(f"No record {name!r} in {DATA_DIR} (available: {known}).")
+    return json.loads(path.read_text())
+
+
 def load_weights(name: str, model, part: str = "generator"):
     """Load the shipped weights of ``name``'s ``part`` into ``model`` (a network built as the recipe builds
     it), after checking their SHA-256; returns ``model``.  ``part="generator_ba"`` is a CycleGAN's second
