@@ -192,8 +192,8 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "{} s (measured while other jobs shared the same 2 cores); {} of 500 held-out scikit-learn digits read as their "
-        "true digit after translation "
+        "{} s (measured while other jobs shared the same 2 cores); {} of 500 held-out scikit-learn digits read as "
+        "their true digit after translation "
         "({} by the independent reader; {} and {} untranslated), FID {} ({})",
         [
             (CYC, "train_seconds", F0),
@@ -207,8 +207,8 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "read by the independent reader at {}, {}, {}, {} and {}; chosen: {} | `python scripts/select_content_weight.py` "
-        "(about {} minutes",
+        "read by the independent reader at {}, {}, {}, {} and {}; chosen: {} | "
+        "`python scripts/select_content_weight.py` (about {} minutes",
         [
             *[(SR_SEARCH, f"runs.{i}.validation.-1.independent_accuracy", PCT1) for i in range(5)],
             (SR_SEARCH, "chosen_content_weight", F0),
