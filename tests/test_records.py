@@ -177,10 +177,12 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "content weight 10, {} s (measured while other jobs shared the same 2 cores); {} read correctly by the "
+        "content weight {} (chosen on a validation split: `srgan_content_weight.json`), {} s (measured while other "
+        "jobs shared the same 2 cores); {} read correctly by the "
         "independent reader (bicubic {}), {} by the course classifier whose features its content loss uses "
         "(bicubic {}), FID {} ({})",
         [
+            (SR_SEARCH, "chosen_content_weight", F0),
             (SR, "train_seconds", lambda v: f"{v:,.0f}"),
             (SR, "scores.independent_accuracy", PCT1),
             (SR, "scores.baseline.independent_accuracy", PCT1),
