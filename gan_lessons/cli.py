@@ -6,7 +6,7 @@
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
-    gan-lessons doctor [--json] [--no-bench]
+    gan-lessons doctor [--json] [--no-bench] [--full]
     gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S]
     gan-lessons questions [--topic T] [--level L] [--answers]
     gan-lessons interview [--topic T] [--level L] [-n N] [--retry]
@@ -105,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print the report as one JSON line")
     doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (about 30 s on a 2-core CPU)")
+    doctor.add_argument(
+        "--full",
+        action="store_true",
+        help="the GPU check: after the report, the speed check again, lesson 02 (fast mode) and the device tests, "
+        "under the GPU path's choices (GAN_LESSONS_DEVICE; forced on a CPU); exit status 1 if any part fails",
+    )
 
     from .interview.commands import add_commands
 
@@ -398,7 +404,9 @@ def main(argv: list[str] | None = None) -> int:
             "data": _data,
             "evaluate": _evaluate,
             "info": _info,
-            "doctor": lambda a: __import__("gan_lessons.doctor", fromlist=["main"]).main(a.json, not a.no_bench),
+            "doctor": lambda a: __import__("gan_lessons.doctor", fromlist=["main"]).main(
+                a.json, not a.no_bench, a.full
+            ),
             "lab": _lab,
             **interview_commands.COMMANDS,
         }

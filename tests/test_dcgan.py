@@ -116,6 +116,7 @@ def test_all_checkpoints_corrupt_is_a_clear_error(tmp_path, capsys):
     assert "No readable checkpoint" in err and "Delete the folder" in err
 
 
+@pytest.mark.device
 def test_mixed_precision_keeps_the_discriminator_logits_in_float32(float32_policy):
     for precision in ("mixed_float16", "mixed_bfloat16"):
         setup = device.configure_device(mixed_precision=precision, steps_per_execution=2, verbose=False)
@@ -131,6 +132,7 @@ def test_mixed_precision_keeps_the_discriminator_logits_in_float32(float32_polic
     assert gan.step == 4 and np.isfinite(gan.generate(4)).all()
 
 
+@pytest.mark.device
 def test_device_helper_reports_the_device_tensorflow_sees(float32_policy):
     import tensorflow as tf
 
@@ -140,6 +142,7 @@ def test_device_helper_reports_the_device_tensorflow_sees(float32_policy):
     assert len(setup.gpus) == len(tf.config.list_physical_devices("GPU"))
 
 
+@pytest.mark.device
 @pytest.mark.parametrize(
     "gpus, precision, conv_xla, steps",
     [
@@ -154,6 +157,7 @@ def test_device_helper_choices_for_each_kind_of_device(
     monkeypatch, capsys, float32_policy, gpus, precision, conv_xla, steps
 ):
     monkeypatch.setattr(device, "_gpu_info", lambda: gpus)
+    monkeypatch.delenv(device.DEVICE_ENV, raising=False)  # the automatic choices, even under doctor --full
     setup = device.configure_device()
     out = capsys.readouterr().out
     assert setup.device == ("GPU" if gpus else "CPU") and setup.precision == precision
@@ -165,6 +169,7 @@ def test_device_helper_choices_for_each_kind_of_device(
         assert "XLA jit_compile: on for dense models, off for convolutional models" in out
 
 
+@pytest.mark.device
 def test_device_helper_choices_can_be_forced(float32_policy):
     forced = device.configure_device(jit_compile=True, verbose=False)
     assert forced.compile_kwargs(convolutional=True)["jit_compile"] is True
@@ -204,6 +209,7 @@ MIRRORED = textwrap.dedent(
 )
 
 
+@pytest.mark.device
 def test_the_same_trainer_runs_under_mirrored_strategy_on_two_logical_cpus():
     result = subprocess.run([sys.executable, "-c", MIRRORED], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -217,6 +223,7 @@ def test_the_same_trainer_runs_under_mirrored_strategy_on_two_logical_cpus():
     }
 
 
+@pytest.mark.device
 def test_speed_benchmark_prints_one_json_line(capsys, float32_policy):
     assert cli.main(["bench", "speed", "--repeats", "1", "--steps", "4"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -233,6 +240,7 @@ def test_speed_benchmark_prints_one_json_line(capsys, float32_policy):
         dcgan.bench.speed(repeats=1, steps=1, images=images)
 
 
+@pytest.mark.device
 def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_the_policy(float32_policy):
     setup = device.configure_device(mixed_precision="mixed_bfloat16", steps_per_execution=1, verbose=False)
     images = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")

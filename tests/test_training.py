@@ -27,7 +27,8 @@ def small_gan():
     return gan
 
 
-def test_trainer_really_trains_both_players(mnist_subset):
+@pytest.mark.device
+def test_trainer_really_trains_both_players(mnist_subset, float32_policy):
     setup = configure_device(verbose=False)
     gan = vanilla.compiled_gan(seed=0, setup=setup)
     g_before, d_before = _weights(gan.generator), _weights(gan.discriminator)
@@ -59,7 +60,8 @@ def test_both_players_move_the_right_way_on_a_step(small_gan, mnist_subset):
     assert r1 - f1 > r0 - f0
 
 
-def test_steps_per_execution_and_xla_path(mnist_subset):
+@pytest.mark.device
+def test_steps_per_execution_and_xla_path(mnist_subset, float32_policy):
     setup = configure_device(jit_compile=True, steps_per_execution=5, verbose=False)
     gan = vanilla.compiled_gan(seed=1, setup=setup)
     assert gan.jit_compile is True and gan.steps_per_execution == 5
@@ -67,6 +69,7 @@ def test_steps_per_execution_and_xla_path(mnist_subset):
     assert gan.step == 20
 
 
+@pytest.mark.device
 def test_exact_step_counts_with_steps_per_execution():
     """Keras runs whole executions; train() still does exactly the steps asked for."""
     gan = GAN(
@@ -84,6 +87,7 @@ def test_exact_step_counts_with_steps_per_execution():
     assert training._plan(0, 13, 6, 4) == [(0, 3, 4, 4), (3, 4, 1, 1)]
 
 
+@pytest.mark.device
 def test_mixed_precision_path_runs_on_cpu(mnist_subset, float32_policy):
     setup = configure_device(mixed_precision=True, jit_compile=False, steps_per_execution=2, verbose=False)
     assert keras.mixed_precision.global_policy().name == "mixed_float16"

@@ -16,12 +16,23 @@ says what was chosen and why:
 * the input pipeline -- :func:`gan_lessons.core.training.train` given arrays keeps
   the training images in device memory and sends only batch indices each step.
 
-Each choice can be forced, so the GPU path is exercised on a CPU too (the tests do).
+Each choice can be forced, so the GPU path is exercised on a CPU too (the tests do): by an argument of
+:func:`configure_device`, or for a whole process -- a lesson's kernel, ``gan-lessons train``, a test run -- by
+the environment variable ``GAN_LESSONS_DEVICE``, comma-separated ``key=value`` pairs::
+
+    GAN_LESSONS_DEVICE="precision=mixed_bfloat16,xla=on,steps_per_execution=20"
+
+with the keys ``precision`` (``float32``, ``mixed_float16``, ``mixed_bfloat16``), ``xla`` (``on`` or ``off``: XLA
+for every model, dense and convolutional) and ``steps_per_execution`` (a positive integer); any key may also be
+``auto``, and a key left out is not forced.  The variable fills only the arguments left at ``"auto"`` (an argument
+the caller gives wins), and :meth:`DeviceSetup.describe` says which choice it forced.  ``gan-lessons doctor
+--full`` and ``scripts/gpu_check.sh`` use it to run a lesson and the device tests on the GPU path's choices.
 Multi-GPU: build and compile the GAN inside ``setup.strategy().scope()``.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,6 +40,9 @@ import keras
 
 Auto = Literal["auto"]
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+DEVICE_ENV = "GAN_LESSONS_DEVICE"
+# GAN_LESSONS_DEVICE's keys and the configure_device argument each one fills
+ENV_KEYS = {"precision": "mixed_precision", "xla": "jit_compile", "steps_per_execution": "steps_per_execution"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class DeviceSetup:
     jit_compile_conv: bool  # XLA for convolutional models
     steps_per_execution: int
     reasons: tuple[str, ...] = field(default=())
+    forced_by_env: tuple[str, ...] = field(default=())  # the GAN_LESSONS_DEVICE keys that set a choice
 
     @property
     def mixed_precision(self) -> bool:
@@ -65,12 +80,18 @@ class DeviceSetup:
     def describe(self) -> str:
         where = f"GPU ({', '.join(self.gpus)})" if self.gpus else "CPU (no GPU found)"
         on_off = {True: "on", False: "off"}
+
+        def forced(key: str) -> str:
+            return f" (forced by {DEVICE_ENV})" if key in self.forced_by_env else ""
+
         lines = [
             f"Device: {where}",
-            f"  precision: {self.precision}" + (" (with loss scaling)" if self.precision == "mixed_float16" else ""),
+            f"  precision: {self.precision}"
+            + (" (with loss scaling)" if self.precision == "mixed_float16" else "")
+            + forced("precision"),
             f"  XLA jit_compile: {on_off[self.xla_for(False)]} for dense models, "
-            f"{on_off[self.xla_for(True)]} for convolutional models",
-            f"  steps_per_execution: {self.steps_per_execution}",
+            f"{on_off[self.xla_for(True)]} for convolutional models" + forced("xla"),
+            f"  steps_per_execution: {self.steps_per_execution}" + forced("steps_per_execution"),
             "  input pipeline: training images kept in device memory, only batch indices sent per step",
         ]
         lines += [f"  - {r}" for r in self.reasons]
@@ -106,6 +127,57 @@ def _auto_precision(gpus, reasons: list[str]) -> str:
     return "float32"
 
 
+def _env_error(text: str, problem: str) -> ValueError:
+    return ValueError(
+        f"{DEVICE_ENV}={text!r}: {problem}. It takes comma-separated key=value pairs, e.g. "
+        f'{DEVICE_ENV}="precision=mixed_bfloat16,xla=on,steps_per_execution=20", with the keys '
+        f"precision ({', '.join(PRECISIONS)}), xla (on, off) and steps_per_execution (a positive integer), "
+        "each also 'auto'; leave it unset (or empty) to force nothing."
+    )
+
+
+def forced_choices(text: str | None = None) -> dict:
+    """What ``GAN_LESSONS_DEVICE`` forces, as :func:`configure_device` keyword arguments.
+
+    ``text`` defaults to the variable's value.  Returns only the forced keys, e.g.
+    ``{"mixed_precision": "mixed_bfloat16", "jit_compile": True}`` for ``"precision=mixed_bfloat16,xla=on"``;
+    ``auto`` values and an unset or empty variable force nothing.  A malformed value is a ValueError naming
+    the accepted keys and values."""
+    if text is None:
+        text = os.environ.get(DEVICE_ENV, "")
+    forced: dict = {}
+    seen: set[str] = set()
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, equals, value = (part.strip() for part in item.partition("="))
+        key = key.lower()
+        if not equals or not value:
+            raise _env_error(text, f"{item!r} is not key=value")
+        if key not in ENV_KEYS:
+            raise _env_error(text, f"unknown key {key!r}")
+        if key in seen:
+            raise _env_error(text, f"{key!r} is given twice")
+        seen.add(key)
+        if value.lower() == "auto":
+            continue
+        if key == "precision":
+            value = value.lower()
+            if value not in PRECISIONS:
+                raise _env_error(text, f"precision {value!r} is not one of {', '.join(PRECISIONS)}")
+            forced[ENV_KEYS[key]] = value
+        elif key == "xla":
+            if value.lower() not in ("on", "off"):
+                raise _env_error(text, f"xla {value!r} is not on or off")
+            forced[ENV_KEYS[key]] = value.lower() == "on"
+        else:
+            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+                raise _env_error(text, f"steps_per_execution {value!r} is not a positive integer")
+            forced[ENV_KEYS[key]] = int(value)
+    return forced
+
+
 def configure_device(
     mixed_precision: bool | str | Auto = "auto",
     jit_compile: bool | Auto = "auto",
@@ -117,8 +189,24 @@ def configure_device(
     Call it before building models (the dtype policy applies to layers created
     afterwards).  ``"auto"`` picks what is fastest on the detected device; force a
     choice with ``mixed_precision=True`` (float16), ``"mixed_bfloat16"``, ``False``;
-    ``jit_compile=True/False`` (for every model); ``steps_per_execution=N``.
+    ``jit_compile=True/False`` (for every model); ``steps_per_execution=N``.  An argument left at
+    ``"auto"`` takes the value ``GAN_LESSONS_DEVICE`` forces, if any (the module docstring: its syntax).
     """
+    env_text = os.environ.get(DEVICE_ENV, "")
+    env_forced: list[str] = []
+    env_ignored: list[str] = []
+    given = {"mixed_precision": mixed_precision, "jit_compile": jit_compile, "steps_per_execution": steps_per_execution}
+    forced = forced_choices(env_text)
+    for key, argument in ENV_KEYS.items():
+        if argument in forced:
+            if isinstance(given[argument], str) and given[argument] == "auto":
+                given[argument] = forced[argument]
+                env_forced.append(key)
+            else:
+                env_ignored.append(key)
+    mixed_precision = given["mixed_precision"]
+    jit_compile = given["jit_compile"]
+    steps_per_execution = given["steps_per_execution"]
     if mixed_precision is True:
         mixed_precision = "mixed_float16"
     elif mixed_precision is False:
@@ -152,6 +240,20 @@ def configure_device(
         if len(gpus) > 1:
             reasons.append("steps_per_execution 1: Keras cannot loop steps across replicas (keras-team/keras#19246)")
 
+    if env_forced:
+        chosen = {
+            "precision": precision,
+            "xla": "on" if jit_compile else "off",
+            "steps_per_execution": steps_per_execution,
+        }
+        reasons.append(
+            f"forced by {DEVICE_ENV}={env_text.strip()!r}: "
+            + ", ".join(f"{key}={chosen[key]}" for key in env_forced)
+            + " (the caller's arguments were left at 'auto')"
+        )
+    if env_ignored:
+        reasons.append(f"{DEVICE_ENV} not applied to {', '.join(env_ignored)}: the caller chose it explicitly")
+
     keras.mixed_precision.set_global_policy(precision)
     setup = DeviceSetup(
         device="GPU" if gpus else "CPU",
@@ -161,6 +263,7 @@ def configure_device(
         jit_compile_conv=bool(jit_conv),
         steps_per_execution=int(steps_per_execution),
         reasons=tuple(reasons),
+        forced_by_env=tuple(env_forced),
     )
     if verbose:
         print(setup.describe())
