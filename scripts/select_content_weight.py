@@ -26,16 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GAN_LESSONS_FAST"] = "0"
 RECORD = ROOT / "data" / "srgan_content_weight.json"
-
-
-def _without_log(argv: list[str]) -> list[str]:
-    out, skip = [], False
-    for arg in argv:
-        if skip or arg == "--log" or arg.startswith("--log="):
-            skip = arg == "--log"
-            continue
-        out.append(arg)
-    return out
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_toy_table import _without_log  # noqa: E402  (the record's command line, as the lab's script writes it)
 
 
 def main() -> int:
