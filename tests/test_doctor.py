@@ -10,6 +10,7 @@ import pytest
 
 from gan_lessons import cli, doctor
 from gan_lessons.core import quiet
+from gan_lessons.doctor import full as doctor_full
 
 NOISE = [
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
@@ -257,9 +258,9 @@ def test_doctor_full_prints_one_json_line_with_every_part(monkeypatch, capsys, f
         seen.append(("tests", spec))
         raise RuntimeError("pytest vanished")
 
-    monkeypatch.setattr(doctor, "forced_bench", bench)
-    monkeypatch.setattr(doctor, "run_lesson", lesson)
-    monkeypatch.setattr(doctor, "run_device_tests", tests)
+    monkeypatch.setattr(doctor_full, "forced_bench", bench)
+    monkeypatch.setattr(doctor_full, "run_lesson", lesson)
+    monkeypatch.setattr(doctor_full, "run_device_tests", tests)
     assert cli.main(["doctor", "--full", "--json", "--no-bench"]) == 1
     out = capsys.readouterr().out
     assert len(out.strip().splitlines()) == 1
@@ -274,7 +275,8 @@ def test_doctor_full_prints_one_json_line_with_every_part(monkeypatch, capsys, f
     assert full["parts"]["tests"]["error"] == "RuntimeError: pytest vanished"
     assert full["passed"] is False and "ratio_auto" not in full["parts"]["bench"]  # --no-bench: no first ratio
 
-    monkeypatch.setattr(doctor, "run_device_tests", lambda spec: {"status": "passed", "passed": 3, "command": "pytest"})
+    passed = {"status": "passed", "passed": 3, "command": "pytest"}
+    monkeypatch.setattr(doctor_full, "run_device_tests", lambda spec: passed)
     assert cli.main(["doctor", "--full", "--no-bench"]) == 0  # a skipped part is no failure
     screen = capsys.readouterr().out
     assert f"GPU check (--full) under GAN_LESSONS_DEVICE={spec}" in screen
