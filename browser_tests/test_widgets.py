@@ -53,6 +53,23 @@ def _check_slider_redraws(lesson: LessonPage, index: int, label: str, steps: int
     lesson.assert_no_errors(f"after moving {label!r} back")
 
 
+def _run_with_shipped_generator(lesson: LessonPage, model: str, widget_call: str) -> int:
+    """Run what the widgets of lessons 03 and 04 need -- the setup and parameters cells, the shipped ``model``
+    generator, ``explore = pretrained`` (no training) -- then the widget's cell (the one calling ``widget_call``);
+    returns that cell's index."""
+    widget = lesson.index(contains=widget_call)
+    needed = [
+        lesson.index(tag="setup"),
+        lesson.index(tag="parameters"),
+        lesson.index(contains=f'pretrained = gl.pretrained.load_generator("{model}")'),
+        lesson.index(contains="explore = pretrained"),
+        widget,
+    ]
+    for index in needed:
+        lesson.run(index)
+    return widget
+
+
 def test_lesson_01_d_star_explorer(open_lesson):
     lesson = open_lesson("01_theory.ipynb")
     widget = lesson.index(contains="gl.theory.theory_explorer()")
@@ -65,32 +82,14 @@ def test_lesson_01_d_star_explorer(open_lesson):
 
 def test_lesson_03_latent_explorer(open_lesson):
     lesson = open_lesson("03_dcgan.ipynb")
-    widget = lesson.index(contains="gl.dcgan.latent_explorer(")
-    needed = [
-        lesson.index(tag="setup"),
-        lesson.index(tag="parameters"),
-        lesson.index(contains='pretrained = gl.pretrained.load_generator("dcgan")'),
-        lesson.index(contains="explore = pretrained"),
-        widget,
-    ]
-    for index in needed:
-        lesson.run(index)
+    widget = _run_with_shipped_generator(lesson, "dcgan", "gl.dcgan.latent_explorer(")
     assert lesson.cell(widget).locator(".widget-slider").count() == 5, "start z and four directions"
     _check_slider_redraws(lesson, widget, "direction 1", steps=4, readout="1.00", start="0.00")
 
 
 def test_lesson_04_digit_picker(open_lesson):
     lesson = open_lesson("04_conditional_gan.ipynb")
-    widget = lesson.index(contains="gl.conditional.digit_picker(")
-    needed = [
-        lesson.index(tag="setup"),
-        lesson.index(tag="parameters"),
-        lesson.index(contains='pretrained = gl.pretrained.load_generator("cgan")'),
-        lesson.index(contains="explore = pretrained"),
-        widget,
-    ]
-    for index in needed:
-        lesson.run(index)
+    widget = _run_with_shipped_generator(lesson, "cgan", "gl.conditional.digit_picker(")
     cell = lesson.cell(widget)
     buttons = cell.locator(".widget-toggle-buttons button")
     assert buttons.all_inner_texts() == [str(d) for d in range(10)], "one button per digit"

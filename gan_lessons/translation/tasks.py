@@ -187,10 +187,15 @@ def evaluate_outputs(images, labels) -> dict:
     if len(labels) != len(images):
         raise ValueError(f"{len(labels)} labels for {len(images)} images: give the true digit of each.")
     features, probabilities = features_and_probabilities(images)
+    return {**_read_correctly(images, labels, probabilities), "fid": fid(features, reference_features())}
+
+
+def _read_correctly(images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray) -> dict:
+    """The share of ``images`` read as their ``labels`` by the course classifier (its ``probabilities``) and by
+    the independent reader."""
     return {
         "accuracy": float(np.mean(probabilities.argmax(axis=1) == labels)),
         "independent_accuracy": accuracy(independent_classifier(), images, labels),
-        "fid": fid(features, reference_features()),
     }
 
 
@@ -246,11 +251,7 @@ def validation_accuracy(task: TranslationTask, outputs) -> dict:
     outputs = as_unit_images(outputs)
     if len(outputs) != len(task.val_labels):
         raise ValueError(f"{len(outputs)} outputs for {len(task.val_labels)} validation inputs: translate them all.")
-    _, probabilities = features_and_probabilities(outputs)
-    return {
-        "accuracy": float(np.mean(probabilities.argmax(axis=1) == task.val_labels)),
-        "independent_accuracy": accuracy(independent_classifier(), outputs, task.val_labels),
-    }
+    return _read_correctly(outputs, task.val_labels, features_and_probabilities(outputs)[1])
 
 
 class ValidationScores(keras.callbacks.Callback):
