@@ -5,7 +5,7 @@
 Runs every lab model (`gan_lessons.wgan.TOY_MODELS`) on the ring and the grid for each seed at the
 toy budget -- what `gan-lessons toy MODEL --dataset D --seed S` does -- and then the best model on
 changed mixtures (more modes, wider spread).  Writes each run, the mean table and the command.
-About 45 minutes on a 2-core CPU (measured: 35 for the 36 table runs, 5 per variant seed).
+The record keeps each run's seconds (the 36 table runs of data/toy_lab.json took 39 minutes on a 2-core CPU).
 With ``--log``, every run is appended to that file as it finishes and runs already there are not
 repeated, so an interrupted remake continues.
 """

@@ -91,14 +91,12 @@ def test_doctor_json_says_what_was_timed_and_synchronised(report, capsys):
 
 
 def test_doctor_declares_the_packages_range():
-    import tomllib
-    from pathlib import Path
+    from declared import project, requirements
 
-    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
-    declared = {d.split(">")[0].split("<")[0].split("=")[0]: d for d in project["dependencies"]}
-    assert doctor.declared_range("tensorflow") in declared["tensorflow"]
-    assert doctor.declared_range("keras") in declared["keras"]
-    assert doctor.declared_range("python") == project["requires-python"]
+    declared = requirements("pyproject.toml")
+    assert doctor.declared_range("tensorflow") == str(declared["tensorflow"])
+    assert doctor.declared_range("keras") == str(declared["keras"])
+    assert doctor.declared_range("python") == project()["requires-python"]
 
 
 def test_doctor_says_what_to_do_when_not_ready(monkeypatch, capsys):

