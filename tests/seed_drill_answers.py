@@ -123,27 +123,39 @@ def _resize_generator(latent_dim=64):
     )
 
 
-def _critic_update(penalty_of_norm, inside_tape=True, apply=True):
-    """A WGAN-GP update with the penalty ``penalty_of_norm(||grad||)`` (a wrong answer unless it is (n - 1)^2)."""
+def _precision_nearest_ball_only(real, fake, k=3):  # tests only the ball of each fake's nearest real point
+    radii = np.sort(_distances(real, real), axis=1)[:, k]
+    distances = _distances(fake, real)
+    nearest = distances.argmin(axis=1)
+    return float(np.mean(distances[np.arange(len(nearest)), nearest] <= radii[nearest]))
+
+
+def _critic_update(penalty_of_norm, inside_tape=True, apply=True, at="interpolates", returns="loss", norm_axes=(1,)):
+    """A WGAN-GP update with the penalty ``penalty_of_norm(||grad||)`` (a wrong answer unless it is (n - 1)^2),
+    taken ``at`` the interpolates (or at "real" points only, or at interpolates of "normal" weights), returning the
+    "loss" or its "wasserstein" term, the gradient's norm over ``norm_axes``."""
 
     def update(critic, optimizer, real, fake, gp_weight=10.0):
-        weights = tf.random.uniform((len(real), 1))
+        if at == "normal":
+            weights = tf.random.normal((len(real), 1))
+        else:
+            weights = tf.ones((len(real), 1)) if at == "real" else tf.random.uniform((len(real), 1))
         x_hat = weights * real + (1 - weights) * fake
 
         def penalty():
             with tf.GradientTape() as inner:
                 inner.watch(x_hat)
                 scores = critic(x_hat)
-            norms = tf.norm(inner.gradient(scores, x_hat), axis=1)
+            norms = tf.sqrt(tf.reduce_sum(inner.gradient(scores, x_hat) ** 2, axis=norm_axes))
             return tf.reduce_mean(penalty_of_norm(norms))
 
         outside = None if inside_tape else tf.stop_gradient(penalty())
         with tf.GradientTape() as tape:
-            loss = ops.mean(critic(fake)) - ops.mean(critic(real))
-            loss += gp_weight * (penalty() if inside_tape else outside)
+            wasserstein = ops.mean(critic(fake)) - ops.mean(critic(real))
+            loss = wasserstein + gp_weight * (penalty() if inside_tape else outside)
         if apply:
             optimizer.apply(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables)
-        return loss
+        return wasserstein if returns == "wasserstein" else loss
 
     return update
 
@@ -185,7 +197,13 @@ TABLE = [
     (
         seed_checks.check_precision_metric,
         fixes.precision,
-        [interview.drills.buggy("precision-unique"), _recall, _precision_self_neighbour, _nearest_distance],
+        [
+            interview.drills.buggy("precision-unique"),
+            _recall,
+            _precision_self_neighbour,
+            _nearest_distance,
+            _precision_nearest_ball_only,
+        ],
         [_precision_with_sklearn, lambda real, fake, k=3: seed_checks.precision_recall(real, fake, k)["precision"]],
     ),
     (
@@ -205,8 +223,14 @@ TABLE = [
             _critic_update(lambda n: -((n - 1.0) ** 2)),  # subtracted
             _critic_update(lambda n: (n - 1.0) ** 2, inside_tape=False),  # its gradient never reaches the critic
             _critic_update(lambda n: (n - 1.0) ** 2, apply=False),  # never applied
+            _critic_update(lambda n: (n - 1.0) ** 2, at="real"),  # at the real points only
+            _critic_update(lambda n: (n - 1.0) ** 2, at="normal"),  # interpolation weights from N(0, 1)
+            _critic_update(lambda n: (n - 1.0) ** 2, norm_axes=[1, 2, 3]),  # the image version on (batch, 2) points
         ],
-        [_mirrored_update],
+        [
+            _mirrored_update,
+            _critic_update(lambda n: (n - 1.0) ** 2, returns="wasserstein"),  # the W term returned, for logging
+        ],
     ),
     (
         seed_checks.check_discriminator_loss,

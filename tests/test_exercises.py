@@ -167,6 +167,182 @@ def _modes_with_squared_distance(points, means, std):
     return len(set(nearest[inside].tolist())), float(inside.mean())
 
 
+def _penalty_with_norms_per_feature(critic, real, fake, weights):
+    """Lesson 05 wrong answer: tf.norm(g, axis=0), one norm per feature across the batch."""
+    import tensorflow as tf
+
+    mixed = weights * real + (1.0 - weights) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        scores = critic(mixed)
+    return tf.reduce_mean(tf.square(tf.norm(tape.gradient(scores, mixed), axis=0) - 1.0))
+
+
+# Lesson 05's critic: output activations that keep the score bounded or on one side (the check must reject each).
+_ONE_SIGNED_OR_BOUNDED = [
+    keras.activations.sigmoid,
+    ops.sigmoid,
+    "hard_sigmoid",
+    "softsign",
+    "relu",
+    "softplus",
+    "exponential",
+]
+
+
+def _critic_ending_in(activation, *after):
+    def build():
+        return keras.Sequential(
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(16),
+                keras.layers.LayerNormalization(),
+                keras.layers.LeakyReLU(0.2),
+                keras.layers.Dense(1, activation=activation),
+                *after,
+            ]
+        )
+
+    build.__name__ = f"critic_ending_in_{getattr(activation, '__name__', activation)}"
+    return build
+
+
+def _critic_with_activation_layers():
+    """Lesson 05 valid variant: Activation layers inside, a linear Dense(1) out."""
+    return keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(32),
+            keras.layers.LayerNormalization(),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+def _critic_ending_in_linear_activation():
+    """Lesson 05 valid variant: a final Activation("linear") changes nothing."""
+    return keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(32),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(1),
+            keras.layers.Activation("linear"),
+        ]
+    )
+
+
+def _critic_with_sigmoid_hidden_units():
+    """Lesson 05 valid variant (functional): sigmoid hidden units are fine; only the output must be linear."""
+    points = keras.Input((2,))
+    hidden = keras.layers.Dense(32, activation="sigmoid")(points)
+    return keras.Model(points, keras.layers.Dense(1)(hidden))
+
+
+class _StyleBlock(keras.layers.Layer):
+    """Lesson 06: conv -> noise -> AdaIN, with parts a variant swaps."""
+
+    def __init__(self, filters, use_bias=True, noise=None, adain=None, **kwargs):
+        super().__init__(name=kwargs.pop("name", "style_block"), **kwargs)  # no leading "_": a valid scope name
+        self.conv = keras.layers.Conv2D(filters, 3, padding="same", use_bias=use_bias)
+        self.noise = stylegan.NoiseInjection() if noise is None else noise
+        self.adain = stylegan.AdaIN() if adain is None else adain
+
+    def call(self, inputs):
+        x, w = inputs
+        return self.adain([self.noise(self.conv(x)), w])
+
+
+class _StyleBlockWithoutConvBias(_StyleBlock):
+    """Lesson 06 valid variant: Conv2D(use_bias=False), 568 parameters; AdaIN removes a per-channel bias anyway."""
+
+    def __init__(self, filters):
+        super().__init__(filters, use_bias=False)
+
+
+class _StyleBlockWithStartingNoise(_StyleBlock):
+    """Lesson 06 valid variant: the noise strengths start at 0.1, not 0 (the task does not ask for 0)."""
+
+    def __init__(self, filters):
+        super().__init__(filters, noise=stylegan.NoiseInjection(initial_strength=0.1))
+
+
+class _Style(keras.layers.Layer):
+    """A style from w, ``x * scale + bias``, applied to ``normalise(x)``: AdaIN when that is instance norm."""
+
+    def __init__(self, normalise=lambda x: x, **kwargs):
+        super().__init__(**kwargs)
+        self.normalise = normalise
+
+    def build(self, input_shape):
+        x_shape, w_shape = input_shape
+        self.channels = x_shape[-1]
+        self.dense = keras.layers.Dense(2 * self.channels)
+        self.dense.build(w_shape)
+
+    def call(self, inputs):
+        x, w = inputs
+        style = self.dense(w)
+        scale, bias = style[:, None, None, : self.channels], style[:, None, None, self.channels :]
+        return self.normalise(x) * scale + bias
+
+
+def _over(axes):
+    def normalise(x):
+        mean = ops.mean(x, axis=axes, keepdims=True)
+        return (x - mean) / (ops.std(x, axis=axes, keepdims=True) + 1e-8)
+
+    return normalise
+
+
+class _StyleBlockWithoutNorm(_StyleBlock):
+    """Lesson 06 wrong answer: x * scale + bias on the raw conv output, no instance norm (576 parameters)."""
+
+    def __init__(self, filters):
+        super().__init__(filters, adain=_Style(name="style"))
+
+
+class _StyleBlockNormalisingChannels(_StyleBlock):
+    """Lesson 06 wrong answer: each pixel normalised over the channels, not each map over its pixels."""
+
+    def __init__(self, filters):
+        super().__init__(filters, adain=_Style(_over(-1), name="style"))
+
+
+class _StyleBlockWithNoiseAfterAdaIN(_StyleBlock):
+    def call(self, inputs):
+        x, w = inputs
+        return self.noise(self.adain([self.conv(x), w]))
+
+
+class _StyleBlockWithUnscaledNoise(_StyleBlock):
+    """Lesson 06 wrong answer: the flawed block's unit noise, in a block with tracked layers."""
+
+    def call(self, inputs):
+        x, w = inputs
+        features = self.conv(x)
+        return self.adain([features + keras.random.normal(ops.shape(features)), w])
+
+
+class _OneStrength(keras.layers.Layer):
+    """StyleGAN2's noise: one learned strength for the whole layer."""
+
+    def build(self, input_shape):
+        self.strength = self.add_weight(shape=(), initializer="zeros", name="strength")
+
+    def call(self, x):
+        shape = ops.shape(x)
+        return x + keras.random.normal((shape[0], shape[1], shape[2], 1), dtype=x.dtype) * ops.cast(
+            self.strength, x.dtype
+        )
+
+
+class _StyleBlockWithOneStrength(_StyleBlock):
+    def __init__(self, filters):
+        super().__init__(filters, noise=_OneStrength(name="noise"))
+
+
 CASES = [
     # check, reference, wrong answers
     # lesson 01
@@ -226,8 +402,9 @@ CASES = [
         interview.checks.check_digit_image,
         interview.solutions.digit_image,
         [
-            lambda g, i: g[i],  # (28, 28, 1)
             lambda g, i: g[0, :, :, 0],  # another image
+            lambda g, i: g[i : i + 1],  # a batch of one, (1, 28, 28, 1)
+            lambda g, i: np.zeros((28, 28)),  # a blank image
             interview.drills.buggy("empty-slice"),  # `:0`, no channel at all
             lambda g, i: g[i, :, :, 0].T,  # a (28, 28) that only looks right
         ],
@@ -351,15 +528,34 @@ CASES = [
     (
         stylegan.checks.check_style_block,
         stylegan.solutions.FixedStyleBlock,
-        [stylegan.checks.FlawedStyleBlock, _NoStrength, _IgnoresStyle],
+        [
+            stylegan.checks.FlawedStyleBlock,
+            _NoStrength,
+            _IgnoresStyle,
+            _StyleBlockWithoutNorm,
+            _StyleBlockNormalisingChannels,
+            _StyleBlockWithNoiseAfterAdaIN,
+            _StyleBlockWithUnscaledNoise,
+            _StyleBlockWithOneStrength,  # StyleGAN2's one strength per layer: the exercise asks for one per channel
+        ],
     ),
-    (stylegan.checks.check_adain_output, stylegan.solutions.ADAIN_FIRST_VALUE, [7.0, 4.0, 8.0, -2.0, -1.0, "three"]),
+    (
+        stylegan.checks.check_adain_output,
+        stylegan.solutions.ADAIN_FIRST_VALUE,
+        [7.0, 4.0, 8.0, -2.0, -1.0, 3.586, "three"],  # 3.586: the sample std
+    ),
     (stylegan.checks.check_truncated_w, stylegan.solutions.TRUNCATED_W, [1.5, 3.0, 1.0, "half"]),
     (wgan.checks.check_w1_shift, 3.0, [np.log(2), 4.5, 9.0, 1.0, "far"]),
     (
         wgan.checks.check_gradient_penalty,
         wgan.solutions.gradient_penalty,
-        [_one_sided_penalty, _penalty_at_real_points, _penalty_at_fake_points, _squared_norm_penalty],
+        [
+            _one_sided_penalty,
+            _penalty_at_real_points,
+            _penalty_at_fake_points,
+            _squared_norm_penalty,
+            _penalty_with_norms_per_feature,
+        ],
     ),
     (
         wgan.checks.check_critic,
@@ -371,6 +567,9 @@ CASES = [
             lambda: keras.Sequential(
                 [keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dense(1, activation="tanh")]
             ),
+            *(_critic_ending_in(activation) for activation in _ONE_SIGNED_OR_BOUNDED),
+            _critic_ending_in("sigmoid", keras.layers.Rescaling(100.0)),  # bounded and one-signed
+            _critic_ending_in("sigmoid", keras.layers.Lambda(lambda t: 200.0 * t - 100.0)),  # both signs, bounded
         ],
     ),
     (
@@ -386,7 +585,7 @@ CASES = [
             lambda points, means, std: (1, 0.4),  # the small case's answer, whatever the points
         ],
     ),
-    (translation.checks.check_receptive_field, translation.solutions.RECEPTIVE_FIELD, [91, 20, 34, "big"]),
+    (translation.checks.check_receptive_field, translation.solutions.RECEPTIVE_FIELD, [91, 20, 16, 18, 34, "big"]),
     (
         translation.checks.check_cycle_loss,
         translation.solutions.cycle_loss,
@@ -397,6 +596,8 @@ CASES = [
             lambda a, b, g, f: np.sqrt(np.mean((f(g(a)) - a) ** 2)) + np.sqrt(np.mean((g(f(b)) - b) ** 2)),  # RMSE
             lambda a, b, g, f: abs(np.mean(f(g(a)) - a)) + abs(np.mean(g(f(b)) - b)),  # |.| after the mean
             lambda a, b, g, f: (np.mean(np.abs(f(g(a)) - a)) + np.mean(np.abs(g(f(b)) - b))) / 2,  # averaged cycles
+            lambda a, b, g, f: np.mean(np.abs(g(f(a)) - a)) + np.mean(np.abs(f(g(b)) - b)),  # composed the wrong way
+            lambda a, b, g, f: 10 * translation.solutions.cycle_loss(a, b, g, f),  # weighted by lambda = 10
         ],
     ),
 ]
@@ -693,7 +894,12 @@ VARIANTS = {
     evaluation.checks.check_copy_detector: [" Memorised_Fraction "],
     interview.checks.check_keras3_trainers: [_trainers_with_apply_gradients],
     interview.checks.check_weight_clipping: [_clip_with_tf],
-    interview.checks.check_digit_image: [lambda g, i: np.squeeze(g[i], axis=-1), lambda g, i: g[i][..., 0]],
+    interview.checks.check_digit_image: [
+        lambda g, i: np.squeeze(g[i], axis=-1),
+        lambda g, i: g[i][..., 0],
+        lambda g, i: g[i],  # (28, 28, 1): imshow draws (M, N, 1) too
+        lambda g, i: (g[i] + 1) / 2,  # rescaled to [0, 1] for display
+    ],
     interview.checks.check_loss_report: [lambda h: f"D {h['d_loss'][-1]:.4f} / G {h['g_loss'][-1]:.4f}"],
     interview.checks.check_interpolation_weights: [
         lambda n, seed=0: np.random.default_rng(seed).uniform(0, 1, (n, 1, 1, 1)),
@@ -729,12 +935,23 @@ VARIANTS = {
         dict(zip(conditional.checks.GAN_FAMILY_ROLES, ["c-GAN", "AC GAN", "Info-GAN"], strict=True)),
     ],
     conditional.checks.check_projection_logit: [np.float32(1.5)],
-    stylegan.checks.check_style_block: [_StyleBlockWithNoiseFirst],
+    stylegan.checks.check_style_block: [
+        _StyleBlockWithNoiseFirst,
+        _StyleBlockWithoutConvBias,
+        _StyleBlockWithStartingNoise,
+        stylegan.StyledConv,  # the package's block: a LeakyReLU between the noise and AdaIN
+    ],
     stylegan.checks.check_adain_output: [np.float64(stylegan.solutions.ADAIN_FIRST_VALUE)],
     stylegan.checks.check_truncated_w: [2, np.float32(2.0)],
     wgan.checks.check_w1_shift: [3, np.float32(3.0)],
     wgan.checks.check_gradient_penalty: [_mirrored_penalty, _penalty_with_tf_norm],
-    wgan.checks.check_critic: [_critic_without_norm],
+    wgan.checks.check_critic: [
+        _critic_without_norm,
+        interview.solutions.critic_without_sigmoid,
+        _critic_with_activation_layers,
+        _critic_ending_in_linear_activation,
+        _critic_with_sigmoid_hidden_units,
+    ],
     mode_collapse.checks.check_mode_count: [
         lambda points, means, std: [  # the package's counter, as a list
             (c := wgan.count_modes(points, wgan.ToyMixture("ring", np.asarray(means), std)))["modes_captured"],
@@ -742,7 +959,11 @@ VARIANTS = {
         ],
         _modes_strictly_inside,
     ],
-    translation.checks.check_receptive_field: [np.int64(70), 70.0],
+    translation.checks.check_receptive_field: [
+        np.int64(70),
+        70.0,
+        translation.receptive_field(translation.checks.PIX2PIX_PATCHGAN),
+    ],
     translation.checks.check_cycle_loss: [
         lambda a, b, g, f: ops.mean(ops.abs(a - f(g(a)))) + ops.mean(ops.abs(b - g(f(b)))),
     ],
@@ -765,3 +986,186 @@ def test_every_check_is_tested_with_three_wrong_answers_and_a_valid_variant():
 def test_check_accepts_a_valid_variant(check, variant):
     result = check(variant)
     assert result.status == exercise.CORRECT, result.message
+
+
+# -- reviewed checks: each predictable mistake gets its own message, and the valid variants pass ----------------------
+def _says(result, status, *parts):
+    assert result.status == status, result.message
+    for part in parts:
+        assert part in result.message, result.message
+
+
+def test_gradient_penalty_case_tells_the_norm_axes_and_the_points_apart():
+    real, fake, weights = (np.asarray(t, np.float64) for t in wgan.checks._penalty_case()[1:])
+    mixed = weights * real + (1 - weights) * fake
+    values = wgan.checks._penalties(mixed)
+    assert not np.isclose(values["right"], values["per feature"])  # off-diagonal gradients
+    at_fake = wgan.checks._penalties(fake)["right"]
+    assert len({round(v, 6) for v in (values["right"], values["one-sided"], at_fake)}) == 3
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (_penalty_with_norms_per_feature, "per feature, across the batch (axis 0)"),
+        (lambda c, r, f, w: _penalty_with_norms_per_feature(c, r, f, 1.0 - w), "axis 0"),  # the mirrored convention
+        (_one_sided_penalty, "one-sided"),
+        (lambda c, r, f, w: _one_sided_penalty(c, r, f, 1.0 - w), "one-sided"),
+        (_penalty_at_fake_points, "at the fake points"),
+        (_penalty_at_real_points, "at the real points"),
+        (_squared_norm_penalty, "squared norm"),
+    ],
+)
+def test_gradient_penalty_check_names_each_mistake(wrong, says):
+    _says(wgan.checks.check_gradient_penalty(wrong), exercise.WRONG, says)
+
+
+@pytest.mark.parametrize(
+    "build, says",
+    [
+        (_critic_ending_in("relu"), "one side (all ≥ 0)"),
+        (_critic_ending_in("exponential"), "one side"),
+        (_critic_ending_in(keras.activations.sigmoid), "one side"),
+        (_critic_ending_in("sigmoid", keras.layers.Rescaling(100.0)), "one side"),
+        (_critic_ending_in("softsign"), "squashed"),
+        (_critic_ending_in("tanh"), "squashed"),
+        (_critic_ending_in("sigmoid", keras.layers.Lambda(lambda t: 200.0 * t - 100.0)), "[-100, 100]"),
+    ],
+)
+def test_critic_check_rejects_a_bounded_or_one_signed_output_by_its_behaviour(build, says):
+    _says(wgan.checks.check_critic(build), exercise.WRONG, says)
+
+
+@pytest.mark.parametrize("drill_id", ["sigmoid-critic", "batch-norm-critic"])
+@pytest.mark.parametrize("valid", [_critic_with_activation_layers, _critic_ending_in_linear_activation])
+def test_critic_drills_accept_activation_layers_before_a_linear_output(drill_id, valid):
+    _says(interview.drills.check(drill_id, valid), exercise.CORRECT)
+
+
+def test_the_shipped_critics_pass_the_critic_check():
+    for build in (wgan.solutions.fixed_critic, interview.solutions.critic_without_sigmoid):
+        _says(wgan.checks.check_critic(build), exercise.CORRECT)
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (_StyleBlockWithoutNorm, "over its height and width"),
+        (_StyleBlockNormalisingChannels, "not the channels"),
+        (_NoStrength, "no noise strength found"),
+        (_StyleBlockWithUnscaledNoise, "at full strength"),
+        (_StyleBlockWithNoiseAfterAdaIN, "after AdaIN"),
+        (_StyleBlockWithOneStrength, "StyleGAN2"),
+        (_IgnoresStyle, "the style is ignored"),
+    ],
+)
+def test_style_block_check_names_each_mistake(wrong, says):
+    _says(stylegan.checks.check_style_block(wrong), exercise.WRONG, says)
+
+
+def test_style_block_check_accepts_a_bias_free_conv_and_noise_that_starts_on():
+    block = _StyleBlockWithoutConvBias(8)
+    block([np.zeros(stylegan.checks.STYLE_BLOCK_INPUT[0], "float32"), np.ones((2, 16), "float32")])
+    assert block.count_params() == 568  # as many as a block with a conv bias but no noise strengths
+    _says(stylegan.checks.check_style_block(_StyleBlockWithoutConvBias), exercise.CORRECT)
+    _says(stylegan.checks.check_style_block(_StyleBlockWithStartingNoise), exercise.CORRECT, "start")
+
+
+def test_style_block_drill_accepts_one_noise_strength_per_layer():
+    _says(interview.drills.check("zero-parameter-block", _StyleBlockWithOneStrength), exercise.CORRECT, "StyleGAN2")
+    _says(interview.drills.check("zero-parameter-block", _StyleBlockWithoutConvBias), exercise.CORRECT)
+    _says(interview.drills.check("zero-parameter-block", _StyleBlockWithoutNorm), exercise.WRONG, "height and width")
+
+
+def test_stylegan_number_exercises_hint_the_predictable_slips():
+    for typed in (3.586, 5 - np.sqrt(2)):
+        _says(stylegan.checks.check_adain_output(typed), exercise.WRONG, "population std")
+    _says(stylegan.checks.check_truncated_w(1.0), exercise.WRONG, "add it back to w_mean")
+
+
+def test_digit_image_check_accepts_the_channel_axis_and_names_the_mistakes():
+    _says(interview.checks.check_digit_image(lambda g, i: g[i]), exercise.CORRECT, "(28, 28, 1)")
+    _says(interview.checks.check_digit_image(lambda g, i: g[i : i + 1]), exercise.WRONG, "shape (1, 28, 28, 1)")
+    _says(interview.checks.check_digit_image(lambda g, i: np.zeros((28, 28))), exercise.WRONG, "not the pixels")
+    _says(interview.checks.check_digit_image(lambda g, i: g[i, :, :, :0]), exercise.WRONG, "empty")
+
+
+@pytest.mark.parametrize(
+    "answer, says", [(16, "ignores the strides"), (18, "the course's 3-layer PatchGAN"), (20, "ignores the strides")]
+)
+def test_receptive_field_check_names_each_mistake(answer, says):
+    _says(translation.checks.check_receptive_field(answer), exercise.WRONG, says)
+
+
+def test_the_packages_default_patchgan_is_the_known_mistake_18():
+    assert translation.receptive_field() == 18
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (lambda a, b, g, f: np.mean(np.abs(g(f(a)) - a)) + np.mean(np.abs(f(g(b)) - b)), "the other way round"),
+        (lambda a, b, g, f: np.mean(np.abs(g(f(a)) - a)) + np.mean(np.abs(g(f(b)) - b)), "the other way round"),
+        (lambda a, b, g, f: 10 * translation.solutions.cycle_loss(a, b, g, f), "weighted it by 10"),
+    ],
+)
+def test_cycle_loss_check_names_the_order_and_the_weight(wrong, says):
+    _says(translation.checks.check_cycle_loss(wrong), exercise.WRONG, says)
+
+
+def _modes_within(threshold):
+    def count(points, means, std):
+        distance, nearest = _nearest(points, means)
+        inside = distance <= threshold(std)
+        return len(set(nearest[inside].tolist())), float(inside.mean())
+
+    return count
+
+
+@pytest.mark.parametrize(
+    "threshold, says",
+    [
+        (lambda std: std, "not 1."),
+        (lambda std: 2 * std, "not 2."),
+        (lambda std: 3 * std**2, "3 times the variance"),
+        (lambda std: std**2, "not std²"),
+        (lambda std: std / 2, "another multiple of std"),
+    ],
+)
+def test_mode_count_check_names_the_threshold_used(threshold, says):
+    _says(mode_collapse.checks.check_mode_count(_modes_within(threshold)), exercise.WRONG, says)
+
+
+def test_precision_drill_tests_every_real_ball_not_only_the_nearest():
+    import seed_drill_answers
+
+    result = interview.seed_checks.check_precision_metric(seed_drill_answers._precision_nearest_ball_only)
+    _says(result, exercise.WRONG, "*any* real point's k-NN ball")
+
+
+@pytest.mark.parametrize(
+    "options, says",
+    [
+        (dict(at="real"), "taken at the real points"),
+        (dict(at="normal"), "N(0, 1)"),
+        (dict(norm_axes=[1, 2, 3]), "shape (batch, 2)"),
+    ],
+)
+def test_gradient_penalty_update_check_sees_where_the_penalty_is_taken(options, says):
+    import seed_drill_answers
+
+    update = seed_drill_answers._critic_update(lambda n: (n - 1.0) ** 2, **options)
+    _says(interview.seed_checks.check_gradient_penalty_update(update), exercise.WRONG, says)
+
+
+def test_gradient_penalty_update_check_says_one_sided_only_when_the_step_shows_it():
+    from seed_drill_answers import _critic_update
+
+    one_sided = _critic_update(lambda n: ops.relu(n - 1.0) ** 2)
+    _says(interview.seed_checks.check_gradient_penalty_update(one_sided), exercise.WRONG, "both sides of 1")
+    logging = _critic_update(lambda n: (n - 1.0) ** 2, returns="wasserstein")
+    _says(interview.seed_checks.check_gradient_penalty_update(logging), exercise.CORRECT, "Wasserstein term alone")
+    no_penalty = _critic_update(lambda n: 0.0 * n)
+    result = interview.seed_checks.check_gradient_penalty_update(no_penalty)
+    _says(result, exercise.WRONG, "no gradient penalty")
+    assert "both sides" not in result.message

@@ -135,21 +135,31 @@ def check_weight_clipping(critic_update: Callable | None) -> CheckResult:
 
 
 def check_digit_image(digit_image: Callable | None) -> CheckResult:
-    """Drill "empty-slice": ``digit_image(generated, i)`` returns image ``i`` as a 2-D array for ``plt.imshow``."""
+    """Drill "empty-slice": ``digit_image(generated, i)`` returns image ``i`` as an array ``plt.imshow`` draws:
+    ``(28, 28)``, or ``(28, 28, 1)`` (imshow draws ``(M, N, 1)`` too)."""
     name = "one image to plot"
     generated = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
     prompt = "write digit_image(generated, i)."
     image, early = _attempt(name, digit_image, prompt, "digit_image(generated, 1)", generated, 1)
     if early is not None:
         return early
-    image = np.asarray(image)
+    try:
+        image = np.asarray(image, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _result(name, WRONG, f"return an array of pixels, got {type(image).__name__}.")
     if image.size == 0:
         return _result(name, WRONG, f"it is empty, shape {image.shape}: `:0` is a slice of no channels; index 0.")
-    if image.shape != (28, 28):
-        return _result(name, WRONG, f"shape {image.shape}: imshow draws (28, 28), so drop the channel axis.")
-    if abs(np.corrcoef(image.ravel(), generated[1, :, :, 0].ravel())[0, 1] - 1) > 1e-4:
-        return _result(name, WRONG, "those are not the pixels of image i (maybe another index?).")
-    return _result(name, CORRECT, "a (28, 28) array of image i, ready for plt.imshow(..., cmap='gray').")
+    if image.shape not in ((28, 28), (28, 28, 1)):
+        return _result(
+            name,
+            WRONG,
+            f"shape {image.shape}: imshow draws one image, (28, 28) or (28, 28, 1); index the batch with i.",
+        )
+    pixels = image.reshape(28, 28)
+    # the pixels of image i, maybe rescaled for display (a positive affine map of them)
+    if not pixels.std() > 0 or not np.corrcoef(pixels.ravel(), generated[1, :, :, 0].ravel())[0, 1] > 1 - 1e-4:
+        return _result(name, WRONG, "those are not the pixels of image i (another index, or transposed?).")
+    return _result(name, CORRECT, f"a {image.shape} array of image i, ready for plt.imshow(..., cmap='gray').")
 
 
 def check_loss_report(report: Callable | None) -> CheckResult:

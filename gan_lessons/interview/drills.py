@@ -247,7 +247,7 @@ DRILLS: tuple[Drill, ...] = (
         "FlawedStyleBlock",
         "Write a block `StyleBlock` (a `keras.layers.Layer` taking `filters`, called on `[x, w]`) whose "
         "convolution, style and noise strength are real, trainable weights and whose style is applied.",
-        functools.partial(check_style_block, called="StyleBlock"),
+        functools.partial(check_style_block, called="StyleBlock", per_channel_noise=False),
         "StyleBlock",
     ),
     Drill(
@@ -297,7 +297,7 @@ DRILLS: tuple[Drill, ...] = (
     ),
     Drill(
         "swapped-labels",
-        "Real and fake labels swapped between the two losses",
+        "The discriminator's real and fake labels swapped",
         "02_vanilla_gan",
         _SWAPPED_LABELS,
         "gan_losses",
@@ -337,7 +337,8 @@ DRILLS: tuple[Drill, ...] = (
         "05_wgan_gp",
         _CLIP_ONLY_GP,
         "critic_update",
-        "Make `critic_update(critic, optimizer, real, fake, gp_weight=10.0)` a WGAN-GP step; return the critic's loss.",
+        "Make `critic_update(critic, optimizer, real, fake, gp_weight=10.0)` a WGAN-GP step for points of shape "
+        "(batch, 2); return the critic's loss.",
         check_gradient_penalty_update,
     ),
     Drill(

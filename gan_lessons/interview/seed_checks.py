@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..tools.exercise import CORRECT, WRONG, CheckResult, _attempt, _mean_softplus, _result, _weights
+from ..tools.exercise import CORRECT, WRONG, CheckResult, _attempt, _mean_softplus, _not_attempted, _result, _weights
 from ..tools.metrics import precision_recall
 
 
@@ -80,28 +80,37 @@ def check_strided_discriminator(build: Callable | None) -> CheckResult:
     return _result(name, CORRECT, "strided convolutions, no pooling, a logit out, and every pixel counts.")
 
 
+def _precision_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{case: (real, fake)}`` on which the plausible wrong precisions differ from the right one."""
+    grid = np.stack([np.arange(40.0), np.zeros(40)], axis=1)  # reals 1 apart: each one's 3rd neighbour is 2 away
+    # A tight cluster (3rd-neighbour radii 0.2 and 0.3) beside sparse reals (radii 4 to 6): the fake at x = 1 lies
+    # outside its nearest real's ball (0.7 from x = 0.3) but inside the ball of the real at x = 5 (4 away, radius 4.7).
+    mixed = np.stack([np.array([0.0, 0.1, 0.2, 0.3, 5.0, 7.0, 9.0, 11.0]), np.zeros(8)], axis=1)
+    return {
+        "30 copies of one real point": (grid, np.repeat(grid[:1], 30, axis=0)),
+        "30 points 1.5 above the reals": (grid, grid[5:35] + [0.0, 1.5]),
+        "30 points far from every real": (grid, grid[:30] + [0.0, 50.0]),
+        "15 near, 15 far": (grid, np.concatenate([grid[5:20] + [0.0, 0.5], grid[:15] + [0.0, 50.0]])),
+        "reals of unequal spacing": (mixed, np.array([[0.05, 0.0], [1.0, 0.0], [8.0, 0.0], [30.0, 0.0]])),
+    }
+
+
 def check_precision_metric(precision: Callable | None) -> CheckResult:
     """Drill "precision-unique": ``precision(real, fake, k=3)`` is the share of fakes inside the real manifold
     (Kynkäänniemi et al., 2019), not the share of unique fakes."""
     name = "precision of a generator"
-    grid = np.stack([np.arange(40.0), np.zeros(40)], axis=1)  # reals 1 apart: each one's 3rd neighbour is 2 away
-    cases = {
-        "30 copies of one real point": np.repeat(grid[:1], 30, axis=0),
-        "30 points 1.5 above the reals": grid[5:35] + [0.0, 1.5],
-        "30 points far from every real": grid[:30] + [0.0, 50.0],
-        "15 near, 15 far": np.concatenate([grid[5:20] + [0.0, 0.5], grid[:15] + [0.0, 50.0]]),
-    }
+    cases = _precision_cases()
     got = {}
-    for case, fake in cases.items():
+    for case, (real, fake) in cases.items():
         call = "precision(real, fake, k=3)"
-        value, early = _attempt(name, precision, f"write {call}.", call, grid, fake, 3)
+        value, early = _attempt(name, precision, f"write {call}.", call, real, fake, 3)
         if early is not None:
             return early
         try:
             got[case] = float(np.asarray(value))
         except (TypeError, ValueError):
             return _result(name, WRONG, f"return one number, got {value!r}.")
-    expected = {case: precision_recall(grid, fake, k=3)["precision"] for case, fake in cases.items()}
+    expected = {case: precision_recall(real, fake, k=3)["precision"] for case, (real, fake) in cases.items()}
     if abs(got["30 copies of one real point"] - 1 / 30) < 1e-9:
         return _result(
             name,
@@ -117,6 +126,13 @@ def check_precision_metric(precision: Callable | None) -> CheckResult:
             "*other* real point (2 here); the point itself is its own 0-th neighbour.",
         )
     wrong = [case for case in cases if abs(got[case] - expected[case]) > 1e-9]
+    if wrong == ["reals of unequal spacing"] and abs(got[wrong[0]] - 0.5) < 1e-9:
+        return _result(
+            name,
+            WRONG,
+            "a fake counts when it lies inside *any* real point's k-NN ball, not only its nearest real's: where the "
+            "reals are unevenly spaced, a fake outside its nearest real's small ball can lie in a farther one's.",
+        )
     if wrong:
         case = wrong[0]
         return _result(
@@ -162,27 +178,69 @@ def check_upsampling_generator(build: Callable | None) -> CheckResult:
     return _result(name, CORRECT, "the image grows 7 -> 14 -> 28 by learned upsampling and ends in tanh.")
 
 
+def _kinked_critic(a: float):
+    """f(x) = a·ψ(x₁), ψ' = 1 on [-1, 1], 3 beyond 1 and 5 below -1: a gradient of norm ``a`` between reals at
+    x₁ = 1⁺ and fakes at x₁ = -1⁻, and larger at (and beyond) the points themselves."""
+    import keras
+    from keras import ops
+
+    class Kinked(keras.layers.Layer):
+        def build(self, input_shape):
+            self.a = self.add_weight(shape=(), initializer=keras.initializers.Constant(a), name="a")
+
+        def call(self, x):
+            t = x[:, :1]
+            return self.a * (t + 2 * ops.relu(t - 1) - 4 * ops.relu(-1 - t))
+
+    return keras.Sequential([keras.Input((2,)), Kinked(dtype="float32")])
+
+
+def _run_update(name: str, critic_update: Callable, critic, real, fake):
+    """``(loss, None)`` from one update with SGD(0.1) and gp_weight 10, else ``(None, the result to return)``."""
+    import re
+
+    import keras
+
+    call = "critic_update(critic, keras.optimizers.SGD(0.1), real, fake, gp_weight=10.0)"
+    prompt = "write critic_update(critic, optimizer, real, fake, gp_weight=10.0)."
+    raised = []
+
+    def update(*args):
+        try:
+            return critic_update(*args)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            raised.append(exc)
+            raise
+
+    run = critic_update if _not_attempted(critic_update) else update
+    loss, early = _attempt(name, run, prompt, call, critic, keras.optimizers.SGD(0.1), real, fake, 10.0)
+    if raised:  # TensorFlow's errors say what went wrong in their text, not in their repr
+        text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(raised[0])).strip()
+        message = f"{call} raised {type(raised[0]).__name__}: {text}"
+        if any(word in text for word in ("dimension", "axis", "rank")):
+            message += ". The points are of shape (batch, 2): take the gradient's norm over axis 1."
+        return None, _result(name, WRONG, message)
+    return loss, early
+
+
 def check_gradient_penalty_update(critic_update: Callable | None) -> CheckResult:
     """Drill "clip-only-wgan-gp": ``critic_update(critic, optimizer, real, fake, gp_weight=10.0)`` applies one
-    WGAN-GP step: loss ``mean f(fake) - mean f(real) + gp_weight (||grad f|| - 1)^2``, no clipping; returns the loss.
-    Checked on a linear critic, whose gradient is its weight vector everywhere (so the penalty is known exactly)."""
+    WGAN-GP step: loss ``mean f(fake) - mean f(real) + gp_weight (||grad f(x̂)|| - 1)^2``, no clipping; returns the
+    loss (or, for logging, its Wasserstein term).  Checked by the step it takes: on a linear critic, whose gradient is
+    its weight vector everywhere (so the penalty is known exactly), then on a kinked one, where it shows where the
+    penalty is taken."""
     import keras
 
     name = "a WGAN-GP critic update"
     keras.utils.set_random_seed(0)
-    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, dtype="float32")])  # whatever the policy
     w0, b0 = np.array([[0.3], [-0.4]], "float32"), np.zeros(1, "float32")  # ||w|| = 0.5: a one-sided penalty is 0
     critic.set_weights([w0, b0])
     rng = np.random.default_rng(0)
     real, fake = rng.normal(1, 1, (32, 2)).astype("float32"), rng.normal(-1, 1, (32, 2)).astype("float32")
-    gap = fake.mean(axis=0) - real.mean(axis=0)
-    norm = float(np.linalg.norm(w0))
-    loss_right = float(gap @ w0[:, 0]) + 10 * (norm - 1) ** 2
-    gradient = gap + 10 * 2 * (norm - 1) * w0[:, 0] / norm
-    w_right = w0[:, 0] - 0.1 * gradient
-    call = "critic_update(critic, keras.optimizers.SGD(0.1), real, fake, gp_weight=10.0)"
-    prompt = "write critic_update(critic, optimizer, real, fake, gp_weight=10.0)."
-    loss, early = _attempt(name, critic_update, prompt, call, critic, keras.optimizers.SGD(0.1), real, fake, 10.0)
+    loss, early = _run_update(name, critic_update, critic, real, fake)
     if early is not None:
         return early
     w_after = _weights(critic)[0][:, 0]
@@ -193,34 +251,99 @@ def check_gradient_penalty_update(critic_update: Callable | None) -> CheckResult
             "the weights were clipped into [-0.01, 0.01]: that is the original WGAN. WGAN-GP drops clipping and adds "
             "the gradient penalty to the critic's loss.",
         )
+    w, gap = w0[:, 0].astype(np.float64), (fake.mean(axis=0) - real.mean(axis=0)).astype(np.float64)
+    norm = float(np.linalg.norm(w))
+    pull = 2 * (norm - 1) * w / norm  # the gradient of (||w|| - 1)^2
+    steps = {  # the weights after one step of SGD(0.1), right and by known slips
+        "right": w - 0.1 * (gap + 10 * pull),
+        "not applied": w,
+        "no penalty below 1": w - 0.1 * gap,
+        "squared norm": w - 0.1 * (gap + 10 * 4 * (norm**2 - 1) * w),
+        "subtracted": w - 0.1 * (gap - 10 * pull),
+        "unweighted": w - 0.1 * (gap + pull),
+        "summed": w - 0.1 * (gap + 32 * 10 * pull),
+    }
+    took = next((step for step, value in steps.items() if np.allclose(w_after, value, atol=1e-5)), None)
     try:
         loss = float(np.asarray(loss))
     except (TypeError, ValueError):
         return _result(name, WRONG, f"return the critic's loss (a number), got {loss!r}.")
-    no_penalty = loss_right - 10 * (norm - 1) ** 2
-    if abs(loss - no_penalty) < 1e-4:
+    wasserstein = float(gap @ w)
+    loss_right = wasserstein + 10 * (norm - 1) ** 2
+    slips = {
+        "squared norm": "the penalty uses the squared norm: it is (||grad|| - 1)^2, with the norm itself.",
+        "subtracted": "the penalty is subtracted: the critic must pay it, so add it to its loss.",
+        "unweighted": "the penalty is not weighted: multiply it by gp_weight (10).",
+        "summed": "the penalty is summed over the batch: take its mean.",
+    }
+    if took in slips:
+        return _result(name, WRONG, slips[took])
+    if took == "not applied":
+        return _result(
+            name, WRONG, "the critic's weights did not move: the update was never applied; apply the gradients."
+        )
+    if took is None:
         return _result(
             name,
             WRONG,
-            "the loss has no penalty here, where ||grad f|| = 0.5: WGAN-GP penalises (||grad|| - 1)^2 on both sides "
-            "of 1, not only above it.",
+            f"after one step of SGD(0.1) the weights are {np.round(w_after, 4)}, expected "
+            f"{np.round(steps['right'], 4)}: "
+            "minimise mean f(fake) - mean f(real) + gp_weight * mean (||grad f(x̂)|| - 1)^2, all inside the tape.",
         )
-    if abs(loss - (no_penalty + 10 * (norm**2 - 1) ** 2)) < 1e-4:
-        return _result(name, WRONG, "the penalty uses the squared norm: it is (||grad|| - 1)^2, with the norm itself.")
-    if abs(loss - (no_penalty - 10 * (norm - 1) ** 2)) < 1e-4:
-        return _result(name, WRONG, "the penalty is subtracted: the critic must pay it, so add it to its loss.")
-    if abs(loss - loss_right) > 1e-4:
-        return _result(name, WRONG, f"the loss is {loss:.4f}; expected {loss_right:.4f}.")
-    if np.allclose(w_after, w0[:, 0], atol=1e-7):
-        return _result(name, WRONG, "the loss is right but the update was never applied: apply the gradients.")
-    if not np.allclose(w_after, w_right, atol=1e-5):
+    # The kinked critic: ||grad f|| = 2 on the segments between its reals and fakes, 6 at the reals, 10 at the fakes.
+    real_k, fake_k = (
+        np.stack([np.full(64, x1), rng.standard_normal(64)], axis=1).astype("float32") for x1 in (1.00001, -1.00001)
+    )
+    kinked = _kinked_critic(2.0)
+    _, early = _run_update(name, critic_update, kinked, real_k, fake_k)
+    if early is not None:
+        return early
+    psi = (float(real_k[0, 0]) * 3 - 2, float(fake_k[0, 0]) * 5 + 4)  # ψ at the reals and at the fakes
+    # The penalty's gradient with respect to a, per sample: 2 (a ψ' - 1) ψ'.
+    penalty = ((2.0 - float(_weights(kinked)[0])) / 0.1 - (psi[1] - psi[0])) / 10
+    if took == "no penalty below 1":
+        if abs(penalty - 2) < 0.05:
+            return _result(
+                name,
+                WRONG,
+                "there is no penalty where ||grad f|| = 0.5, only where it is above 1: WGAN-GP penalises "
+                "(||grad|| - 1)^2 on both sides of 1.",
+            )
+        if abs(loss - loss_right) < 1e-4:
+            return _result(
+                name,
+                WRONG,
+                "the loss is right but the step ignores the penalty: compute the penalty inside the tape, so that its "
+                "gradient reaches the critic's weights too.",
+            )
+        return _result(name, WRONG, "the step has no gradient penalty: add gp_weight * mean (||grad f(x̂)|| - 1)^2.")
+    where = {30.0: "at the real points", 90.0: "at the fake points", 60.0: "at the real and the fake points"}
+    for value, at in where.items():
+        if abs(penalty - value) < 0.5:
+            return _result(
+                name,
+                WRONG,
+                f"the penalty is taken {at}: it belongs at random points x̂ on the segments "
+                "between them, x̂ = ε·real + (1 - ε)·fake with ε ~ U[0, 1] per sample.",
+            )
+    if abs(penalty - 2) > 0.05:
         return _result(
             name,
             WRONG,
-            "the loss is right but the step is not its gradient step: compute the penalty inside the tape, so "
-            "that its gradient reaches the critic's weights too.",
+            "on a critic whose gradient norm is 2 between the real and the fake points and larger beyond them, your "
+            "step penalises points off the segments: draw one ε ~ U[0, 1] per sample (N(0, 1) puts most x̂ "
+            "outside) and take x̂ = ε·real + (1 - ε)·fake.",
         )
-    return _result(name, CORRECT, "no clipping; the two-sided penalty is in the loss and in its gradient.")
+    if abs(loss - loss_right) < 1e-4:
+        return _result(name, CORRECT, "no clipping; the two-sided penalty is in the loss and in its gradient.")
+    if abs(loss - wasserstein) < 1e-4:
+        return _result(
+            name,
+            CORRECT,
+            "no clipping, and the two-sided penalty is in the step. You return the Wasserstein term alone: fine for "
+            "logging, but the critic's loss also has gp_weight × penalty.",
+        )
+    return _result(name, WRONG, f"the step is right, but the returned loss is {loss:.4f}; expected {loss_right:.4f}.")
 
 
 def check_discriminator_loss(loss_fn: Callable | None) -> CheckResult:

@@ -23,12 +23,34 @@ def _hand_made_case():
 _MISTAKES = {
     (3, 0.4): "a mode is captured only by a *high-quality* sample nearest to it, not by any sample nearest to it.",
     (2, 0.6): "you tested each axis within 3 std (a square); the protocol takes the distance to the mean (a disc).",
-    (1, 0.2): "the threshold is 3 standard deviations from the nearest mean, not 1.",
     (3, 0.8): "you compared the squared distance with 3 std: compare the distance itself.",
     (1, 40.0): "the high-quality share is a fraction between 0 and 1, not a percentage.",
     (1, 2.0): "return the *share* of high-quality samples (their count divided by the number of samples).",
     (1, 0.25): "the high-quality share is over the samples, not over the modes.",
 }
+
+
+# The threshold a slip used, told by the probe case (points 0.005 to 0.25 from a mode of std 0.1), and what went
+# wrong: the protocol's threshold is 3 std.
+_PROBE = np.array([0.005, 0.02, 0.04, 0.08, 0.15, 0.25])
+_THRESHOLDS = {
+    1: "the threshold is 3 standard deviations from the nearest mean, not std².",
+    2: "the threshold is 3 standard deviations from the nearest mean, not 3 x std² (3 times the variance).",
+    4: "the threshold is 3 standard deviations from the nearest mean, not 1.",
+    5: "the threshold is 3 standard deviations from the nearest mean, not 2.",
+}
+
+
+def _threshold_slip(fn: Callable) -> str:
+    """What a counter that passes too few of the hand-made points got wrong, from how many probe points it passes."""
+    means = _hand_made_case()[1]
+    points = means[0] + np.stack([_PROBE, np.zeros_like(_PROBE)], axis=1)
+    value, early = _call("mode counter", fn, "", points, means, 0.1)
+    got = _pair(value) if early is None else None
+    inside = None if got is None else got[1] * len(_PROBE)
+    if inside is not None and np.isclose(inside, round(inside)) and round(inside) in _THRESHOLDS:
+        return _THRESHOLDS[round(inside)]
+    return "the threshold is 3 standard deviations from the nearest mean, not another multiple of std (or of std²)."
 
 
 def _pair(value) -> tuple[float, float] | None:
@@ -53,6 +75,8 @@ def check_mode_count(fn: Callable | None) -> CheckResult:
     if np.isclose(got[0], 0.4) and np.isclose(got[1], 1.0):
         return _result(name, WRONG, "the pair is the wrong way round: (modes_captured, high_quality_share).")
     if got[0] != 1 or not np.isclose(got[1], 0.4):
+        if got[0] == 1 and np.isclose(got[1], 0.2):  # only the point on the mode: too small a threshold
+            return _result(name, WRONG, _threshold_slip(fn))
         for (modes, share), why in _MISTAKES.items():
             if got[0] == modes and np.isclose(got[1], share):
                 return _result(name, WRONG, why)

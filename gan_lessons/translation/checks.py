@@ -28,7 +28,16 @@ def check_receptive_field(value) -> CheckResult:
                 20.0,
                 "adding the kernel sizes ignores the strides: after a stride-2 layer each step covers 2 input pixels.",
             ),
-            (16.0, "the field is not the kernel times the number of layers: strides multiply the growth."),
+            (
+                16.0,
+                "1 + Σ(k - 1) = 16 ignores the strides: each layer adds (k - 1) times the product of the strides "
+                "before it.",
+            ),
+            (
+                18.0,
+                "18 is the course's 3-layer PatchGAN (what gl.translation.receptive_field() gives by default); pass "
+                "the paper's five layers: kernels 4, strides 2, 2, 2, 1, 1.",
+            ),
         ],
         otherwise="{value} is not it: r = 1 + sum over layers of (k_i - 1) x (product of the earlier strides).",
     )
@@ -60,6 +69,13 @@ def check_cycle_loss(fn: Callable | None) -> CheckResult:
         return early
     err_a, err_b = (f(g(a)) - a).astype(np.float64), (g(f(b)) - b).astype(np.float64)
     l1_a, l1_b = np.mean(np.abs(err_a)), np.mean(np.abs(err_b))
+    # g(f(a)) for a's round trip: f takes B to A, so it cannot start from a
+    swapped_a = np.mean(np.abs(g(f(a)).astype(np.float64) - a))
+    swapped_b = np.mean(np.abs(f(g(b)).astype(np.float64) - b))
+    order = (
+        "the round trip of a is f(g(a)) (g takes A to B, then f brings it back) and of b is g(f(b)); you composed "
+        "them the other way round."
+    )
     return _check_number(
         name,
         value,
@@ -84,6 +100,13 @@ def check_cycle_loss(fn: Callable | None) -> CheckResult:
             (abs(np.mean(err_a)) + abs(np.mean(err_b)), "|.| must come before the mean, pixel by pixel, not after it."),
             ((l1_a + l1_b) * err_a.size, "you summed over the pixels: take the mean."),
             ((l1_a + l1_b) / 2, "you averaged the two cycles: CycleGAN adds them."),
+            (
+                10 * (l1_a + l1_b),
+                "you weighted it by 10 (CycleGAN's λ): return the loss itself; the trainer multiplies it by λ.",
+            ),
+            (swapped_a + swapped_b, order),
+            (swapped_a + l1_b, order),
+            (l1_a + swapped_b, order),
         ],
         otherwise="{value} is not it: translate there and back, compare with the original (|.|), average, both ways.",
         rel=1e-5,
