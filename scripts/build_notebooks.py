@@ -5,9 +5,9 @@ the repository holds the outputs of one full-budget run (fast mode off): figures
 ``show_source`` listings and, for each widget, its saved state and a static picture of its first state.
 This script makes them and writes ``notebooks/manifest.json``: for each lesson when it was built, from which
 commit, with which TensorFlow and Keras, on which device, and how many seconds it took (README's run times
-come from it; tests/test_stored_outputs.py holds the notebooks, the manifest and README to each other).
+come from it; tests/test_repository.py holds the notebooks, the manifest and README to each other).
 
-    python scripts/build_notebooks.py            # every lesson (about an hour on a 2-core CPU)
+    python scripts/build_notebooks.py            # every lesson (the manifest says what each took)
     python scripts/build_notebooks.py 01 10      # only lessons 01 and 10
 
 Build from a clean, committed tree: the manifest records the commit, and whether the tree had changes.

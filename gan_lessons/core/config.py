@@ -2,8 +2,8 @@
 
 Every notebook and the CLI ask :func:`budget` how long to train.  In fast mode
 (``GAN_LESSONS_FAST=1``, set by CI and by the test suite) the budgets shrink so
-that every lesson runs top to bottom in well under a minute on a 2-core CPU;
-the code path is the same in both modes -- only the numbers change.
+that the tests can run every lesson top to bottom; the code path is the same in
+both modes -- only the numbers change.
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ class Budget:
             check_positive_int(f"Budget.{name}", value)
 
 
-# Full budgets are chosen to finish within 15 minutes on a 2-core CPU (the
-# measured times are in README.md); fast budgets keep CI well under a minute.
+# Full budgets aim to finish each lesson within 15 minutes on a 2-core CPU; notebooks/manifest.json records what each
+# lesson's stored run took (some are over), data/*_generator.json each shipped model's training time. Fast budgets
+# shrink every loop for the tests.
 _BUDGETS: dict[str, dict[str, Budget]] = {
     "vanilla": {
         "full": Budget(steps=24_000, batch_size=64, steps_per_epoch=500),
@@ -82,17 +83,18 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
     },
     # Lesson 10's image-to-image models (gan_lessons.translation); n_samples: held-out outputs written.
-    "pix2pix": {  # about 100 ms/step on a 2-core CPU
+    "pix2pix": {  # training time: data/pix2pix_generator.json
         "full": Budget(steps=6_000, batch_size=32, steps_per_epoch=500),
         "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
     },
-    "srgan": {  # about 60 ms/step
+    "srgan": {  # training time: data/srgan_generator.json
         "full": Budget(steps=12_000, batch_size=32, steps_per_epoch=500),
         "fast": Budget(steps=6, batch_size=16, steps_per_epoch=3, n_samples=100),
     },
-    # CycleGAN: about 300 ms/step (four networks, the cycle passes). The steps are chosen on the validation split
-    # (300 scikit-learn digits, not the 500 test digits): its share read correctly still rose at 2,000 steps, so the
-    # budget is 3,000; the curve is in data/cyclegan_generator.json ("validation").
+    # CycleGAN: four networks and the cycle passes per step (training time: data/cyclegan_generator.json). The steps
+    # are set with the validation split (300 scikit-learn digits, not the 500 test digits): its share read correctly
+    # was still rising at 2,000 steps, the budget first tried, and still creeping up at 3,000, where the budget is
+    # capped for time; the curve is in data/cyclegan_generator.json ("validation").
     "cyclegan": {
         "full": Budget(steps=3_000, batch_size=16, steps_per_epoch=250, n_samples=500),
         "fast": Budget(steps=4, batch_size=8, steps_per_epoch=2, n_samples=100),

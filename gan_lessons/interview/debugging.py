@@ -39,8 +39,9 @@ def reproduce_d_wins(steps: int = 300, data_mean: float = 6.0, seed: int = 0) ->
 
 
 def reproduce_checkerboard(size: int = 7) -> dict[str, np.ndarray]:
-    """A stride-2 transposed convolution of a constant image with an all-ones kernel of size 3 and of size 4: the
-    28-pixel outputs (away from the border) of kernel 3 alternate, those of kernel 4 are flat."""
+    """A stride-2 transposed convolution of a constant ``size`` x ``size`` image with an all-ones kernel of size 3 and
+    of size 4: each output, ``2 * size`` pixels wide (14 by default), is cropped by 2 pixels at each border (to 10), and
+    there the taps per pixel of kernel 3 alternate while those of kernel 4 are flat."""
     import keras
 
     flat = np.ones((1, size, size, 1), "float32")

@@ -1,8 +1,9 @@
 """The parts of a StyleGAN generator, built small enough to train on a CPU (lesson 06).
 
 - :class:`EqualizedDense` and :func:`build_mapping_network`: the MLP ``z -> w`` with the equalised
-  learning rate (weights stored as N(0, 1) and scaled at run time by ``gain / sqrt(fan_in)``) and the
-  learning-rate multiplier (0.01 in StyleGAN) that slows the mapping network down;
+  learning rate and the learning-rate multiplier ``m`` (0.01 in StyleGAN) that slows the mapping network
+  down: weights stored as N(0, 1/m^2) -- N(0, 1) at m = 1 -- and scaled at run time by
+  ``m * gain / sqrt(fan_in)``;
 - :class:`AdaIN`: instance-normalise each feature map, then scale and shift it per channel with an
   affine map of ``w`` -- the *style*;
 - :class:`NoiseInjection`: per-pixel Gaussian noise with a learned per-channel strength;

@@ -13,8 +13,12 @@ from ..core.validate import MNIST_SHAPE, check_image_shape, check_num_classes, c
 @keras.saving.register_keras_serializable(package="gan_lessons")
 class PixelShuffle(layers.Layer):
     """Sub-pixel upsampling (Shi et al. 2016): ``(H, W, C * r²)`` -> ``(rH, rW, C)`` by moving channels into
-    space.  A learned convolution before it makes the r² sub-pixels, so there is no overlap of kernels and no
-    checkerboard, unlike a strided transposed convolution.  The inverse is :func:`space_to_depth`."""
+    space.  A learned convolution before it makes the r² sub-pixels.  A k x k convolution followed by this shuffle
+    equals a stride-r transposed convolution with a kr x kr kernel (Aitken et al. 2017): its kernels overlap, but
+    evenly, so the uneven-overlap checkerboard of a stride-2 transposed convolution with kernel 3 cannot occur.  It
+    still draws checkerboards at initialisation, because the r² sub-pixel kernels start different, unless they are
+    initialised alike (ICNR, Aitken et al. 2017); :func:`build_sr_generator` keeps Keras' default initialisation.
+    The inverse is :func:`space_to_depth`."""
 
     def __init__(self, block_size: int = 2, **kwargs):
         super().__init__(**kwargs)

@@ -50,7 +50,8 @@ def edge_map(images) -> np.ndarray:
 def blocky_digits(images_8x8) -> np.ndarray:
     """scikit-learn's 8x8 digits ``(N, 8, 8, 1)`` as blocky 28x28 images: enlarged to 20x20 by nearest neighbour
     (blocks of 2 or 3 pixels) and centred with 4 pixels of border -- the 20x20 box MNIST puts its digits in, so
-    the two domains differ in style (blocks, 16 grey levels, other writers), not in where the digit sits."""
+    the two domains differ in style (blocks, 17 grey levels from 0 to 16, other writers), not in where the digit
+    sits."""
     import tensorflow as tf
 
     images = np.asarray(images_8x8, dtype=np.float32)
