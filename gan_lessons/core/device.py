@@ -120,9 +120,7 @@ def _auto_precision(gpus, reasons: list[str]) -> str:
     if capabilities and min(capabilities) >= (7, 0):
         reasons.append("mixed_float16: the GPU has float16 tensor cores; the trainer scales the losses")
         return "mixed_float16"
-    reasons.append(
-        "float32: no GPU with tensor cores, where mixed precision pays"
-    )
+    reasons.append("float32: no GPU with tensor cores, where mixed precision pays")
     return "float32"
 
 

@@ -93,7 +93,10 @@ def with_static_view(widget, *, figure=None, html_text: str | None = None):
 
     The widget's display bundle gains ``image/png`` (``figure``, a Matplotlib figure, closed here) and/or
     ``text/html`` beside the live widget view: JupyterLab and Colab draw the live widget, while GitHub and any
-    viewer that cannot run widgets show the picture of what it looked like when the notebook was run."""
+    viewer that cannot run widgets show the picture of what it looked like when the notebook was run.
+
+    Works with ipywidgets 8 (the widget gives IPython its bundle through ``_repr_mimebundle_``) and 7 (Colab's
+    7.7.1, where the widget displays itself through ``_ipython_display_`` and has no ``_repr_mimebundle_``)."""
     extra: dict[str, str] = {}
     if figure is not None:
         import matplotlib.pyplot as plt
@@ -104,13 +107,32 @@ def with_static_view(widget, *, figure=None, html_text: str | None = None):
         extra["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
     if html_text is not None:
         extra["text/html"] = html_text
-    live = widget._repr_mimebundle_
+    if hasattr(type(widget), "_repr_mimebundle_"):  # ipywidgets 8
+        live = widget._repr_mimebundle_
 
-    def bundle(**kwargs):
-        data = live(**kwargs)
-        return {**extra, **data} if data else data
+        def bundle(**kwargs):
+            data = live(**kwargs)
+            return {**extra, **data} if data else data
 
-    widget._repr_mimebundle_ = bundle
+        widget._repr_mimebundle_ = bundle
+        return widget
+
+    def display_with_picture(**kwargs):  # ipywidgets 7: the widget view (protocol 2.0) beside the picture
+        from IPython.display import display
+
+        data = {"text/plain": repr(widget)}
+        if widget._view_name is not None:
+            data.update(extra)
+            data["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": widget.model_id,
+            }
+        display(data, raw=True)
+        if widget._view_name is not None:
+            widget._handle_displayed(**kwargs)  # lets boxes and `interactive` run their "on displayed" callbacks
+
+    widget._ipython_display_ = display_with_picture
     return widget
 
 
