@@ -87,7 +87,7 @@ def test_doctor_json_says_what_was_timed_and_synchronised(report, capsys):
     assert cli.main(["doctor", "--json", "--no-bench"]) == 0
     line = json.loads(capsys.readouterr().out)
     assert "speed" not in line and line["ready"] is True
-    assert [v["package"] for v in line["versions"]] == ["python", "tensorflow", "keras"]
+    assert [v["package"] for v in line["versions"]] == ["python", "tensorflow", "keras", "ipywidgets"]
 
 
 def test_doctor_declares_the_packages_range():
@@ -96,6 +96,11 @@ def test_doctor_declares_the_packages_range():
     declared = requirements("pyproject.toml")
     assert doctor.declared_range("tensorflow") == str(declared["tensorflow"])
     assert doctor.declared_range("keras") == str(declared["keras"])
+    assert doctor.declared_range("ipywidgets") == str(declared["ipywidgets"])
+    assert doctor.version_check("ipywidgets", "7.7.1", doctor.declared_range("ipywidgets"))["ok"]  # Colab's
+    assert not doctor.version_check("ipywidgets", "7.6.5", doctor.declared_range("ipywidgets"))["ok"]
+    missing = doctor.version_check("ipywidgets", doctor._installed("no-such-distribution"), ">=7.7.1")
+    assert missing == {"package": "ipywidgets", "version": "not installed", "declared": ">=7.7.1", "ok": False}
     assert doctor.declared_range("python") == project()["requires-python"]
 
 

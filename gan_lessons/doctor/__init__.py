@@ -1,6 +1,6 @@
 """``gan-lessons doctor``: is this runtime ready for class?  One screen, under 30 seconds on a CPU.
 
-It reports the Python, TensorFlow and Keras versions against the range the package declares; the
+It reports the Python, TensorFlow, Keras and ipywidgets versions against the range the package declares; the
 device, precision and XLA the course will use (:func:`gan_lessons.core.device.configure_device`);
 a short timing of the course's training step against the TensorFlow DCGAN tutorial's on this
 device (:func:`gan_lessons.dcgan.bench.speed`, both sides synchronised); which MNIST the lessons
@@ -66,11 +66,21 @@ def declared_range(package: str) -> str | None:
     return None
 
 
+def _installed(distribution: str) -> str:
+    """The installed version of ``distribution``, or "not installed"."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def version_check(package: str, version: str, specifier: str | None) -> dict:
     """``{"package", "version", "declared", "ok"}``: whether ``version`` lies in the declared range."""
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
+    if version == "not installed":
+        return {"package": package, "version": version, "declared": specifier or "(any)", "ok": False}
     ok = True if specifier is None else Version(version) in SpecifierSet(specifier)
     return {"package": package, "version": version, "declared": specifier or "(not installed as a package)", "ok": ok}
 
@@ -133,6 +143,7 @@ def diagnose(bench: bool = True) -> dict:
         version_check("python", platform.python_version(), declared_range("python")),
         version_check("tensorflow", tf.__version__, declared_range("tensorflow")),
         version_check("keras", keras.__version__, declared_range("keras")),
+        version_check("ipywidgets", _installed("ipywidgets"), declared_range("ipywidgets")),
     ]
     setup = configure_device(verbose=False)
     cores = os.cpu_count() or 1
