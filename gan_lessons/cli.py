@@ -1,28 +1,28 @@
 """The ``gan-lessons`` command (also ``python -m gan_lessons``).
 
-    gan-lessons train {vanilla,dcgan,cgan,kde} --out runs/NAME [--steps N] [--seed S] [--batch-size B]
-                      [--checkpoint-every N] [--keep K]
+    gan-lessons train {cgan,cyclegan,dcgan,kde,pix2pix,srgan,stylegan,vanilla,wgan-gp} --out runs/NAME [--steps N]
+                      [--seed S] [--batch-size B] [--samples N] [--checkpoint-every N] [--keep K] [--mnist M]
+    gan-lessons toy MODEL [--dataset {ring,grid}] [--modes K] [--std S] [--steps N] [--seed S]
     gan-lessons bench speed [--repeats R] [--steps N]
     gan-lessons data [--download]
     gan-lessons evaluate SAMPLES.npz
     gan-lessons info
     gan-lessons doctor [--json] [--no-bench] [--full]
-    gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S]
+    gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S] [--progress FILE]
     gan-lessons questions [--topic T] [--level L] [--answers]
-    gan-lessons interview [--topic T] [--level L] [-n N] [--retry]
-    gan-lessons progress
+    gan-lessons interview [--topic T] [--level L] [-n N] [--seed S] [--retry] [--progress FILE]
+    gan-lessons progress [--progress FILE]
     gan-lessons drill [ID] [--check FILE.py]
     gan-lessons lab [JUPYTER OPTIONS]
 
-``train`` checkpoints into ``--out``/checkpoints every ``--checkpoint-every`` steps
-(keeping the last ``--keep``) and on Ctrl-C; running it again on the same folder
-continues from the newest readable checkpoint, exactly as if it had never stopped
-(same ``--seed``: same weights, noise and data order).  At the end it writes
-``samples.npz`` (``images``: ``(N, 28, 28, 1)`` float32 in [-1, 1], drawn from
-noise fixed by ``--seed``) and ``samples.png``.
+``train`` checkpoints into ``--out``/checkpoints every ``--checkpoint-every`` steps (default: the budget's epoch), keeps
+the last ``--keep`` and saves one on Ctrl-C; run again on the same folder, it resumes exactly as if it had never stopped
+(same ``--seed``: same weights, noise and data order).  At the end it writes ``samples.npz`` (``images``,
+``(N, 28, 28, 1)`` in [-1, 1], from noise fixed by ``--seed`` or a translation model's outputs on held-out inputs;
+``labels`` for ``cgan``, the digits asked for, and for those inputs, their true digits), ``samples.png`` and, but for
+``kde``, ``generator.weights.h5`` (``cyclegan``: also ``generator_ba.weights.h5``).
 
-Each command imports what it needs when it runs, so ``--help``, ``quiz``, ``questions``, ``interview`` and
-``progress`` start without loading TensorFlow (lesson 09's commands are in ``interview/commands.py``).
+Lesson 09's commands are in ``interview/commands.py``; ``--help`` and all but ``drill`` start without TensorFlow.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "doctor", help="is this runtime ready for class? versions, device, a speed check, MNIST, checkpoints"
     )
     doctor.add_argument("--json", action="store_true", help="print the report as one JSON line")
-    doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (about 30 s on a 2-core CPU)")
+    doctor.add_argument("--no-bench", action="store_true", help="skip the speed check (the report gives its seconds)")
     doctor.add_argument(
         "--full",
         action="store_true",

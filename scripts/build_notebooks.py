@@ -31,7 +31,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 MANIFEST = NOTEBOOKS / "manifest.json"
-CELL_TIMEOUT = 1800  # seconds; the longest full-budget cell trains for about 14 minutes on a 2-core CPU
+CELL_TIMEOUT = 1800  # seconds per cell: a full-budget training cell runs for minutes on a 2-core CPU
 
 
 def lessons(args: list[str]) -> list[Path]:
@@ -93,7 +93,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         "seconds": round(seconds, 1),
         "bytes": path.stat().st_size,
         "images": images,
-        "load_average_1min": round(os.getloadavg()[0], 1),  # 1.2-1.5 seen for one build alone; higher if shared
+        "load_average_1min": round(os.getloadavg()[0], 1),  # higher when other jobs shared the cores
     }
     print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)
     return entry

@@ -7,14 +7,14 @@
 # It runs `gan-lessons doctor --full --json` with the clone's .venv: the doctor's report (this machine's own choices),
 # then, under the GPU path's choices (GAN_LESSONS_DEVICE, read by gan_lessons/core/device.py), the DCGAN speed check
 # with mixed precision and XLA, lesson 02 top to bottom in fast mode and the tests that exercise device choices
-# (pytest -m device). It prints ONE JSON line (its "full" part: each part's status, passed, failed or skipped, and
-# seconds; progress goes to standard error) and exits with 1 if any part failed. Under five minutes is the aim on a
-# GPU; on a 2-core CPU it takes longer (README.md: how long).
+# (pytest -m device). It prints ONE JSON line (the report, with its "full" part: each part's status, passed, failed
+# or skipped, and seconds; progress goes to standard error) and exits with 1 if any part failed. Under five minutes is
+# the aim on a GPU.
 #
 # Options and variables:
 #   --float16            force GAN_LESSONS_DEVICE=precision=mixed_float16,xla=on, the float16 branch (the trainer's
 #                        loss scaling) that the default mixed_bfloat16 on a CPU does not take; a CPU emulates float16,
-#                        so there it is slow (lesson 02 alone took 6 minutes on 2 cores, 10 minutes in all)
+#                        so there it is slow (the JSON line gives each part's seconds)
 #   GAN_LESSONS_DEVICE   set it to force any choice yourself, e.g. "precision=mixed_bfloat16,xla=on,
 #                        steps_per_execution=20" (slow on a CPU); it wins over --float16
 #   PYTHON               the interpreter (default: the clone's .venv/bin/python)

@@ -4,8 +4,10 @@
 
 Runs `gan-lessons train NAME --out OUT --seed 0` at the full budget (resuming if OUT holds a
 checkpoint), stores the generator's weights in data/ as float16 (half the size), and writes data/NAME_generator.json:
-the command, the SHA-256 that gan_lessons.pretrained checks before loading, the training
-time and the scores of the run's samples.npz (gan_lessons.tools.metrics.evaluate).
+the command, the SHA-256 that gan_lessons.pretrained checks before loading, the training time and the scores of what
+ships -- the float16 weights' 1,000 samples from the noise `train` drew for samples.npz (for cgan the digits 0-9 in
+turn; gan_lessons.tools.metrics.evaluate), or for a translation model its outputs on every held-out input beside the
+do-nothing baseline (gan_lessons.translation.evaluate_outputs), with the run's validation curve.
 """
 
 from __future__ import annotations

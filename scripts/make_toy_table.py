@@ -1,6 +1,7 @@
 """Remake lesson 11's mode-collapse table: data/toy_lab.json.
 
-    python scripts/make_toy_table.py [--seeds 0 1 2] [--steps N] [--log runs.jsonl]
+    python scripts/make_toy_table.py [--seeds 0 1 2] [--steps N] [--variant-seeds 0 1] [--best self-cond]
+                                     [--log runs.jsonl]
 
 Runs every lab model (`gan_lessons.wgan.TOY_MODELS`) on the ring and the grid for each seed at the
 toy budget -- what `gan-lessons toy MODEL --dataset D --seed S` does -- and then the best model on

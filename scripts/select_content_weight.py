@@ -8,9 +8,9 @@ weights, and the pixel-loss network (no adversary) for the same steps, and score
 `load_task("srgan")` -- lesson 08's 1,000 reference digits, never trained on and not the test digits the lesson
 reports -- by the share of upscaled digits read correctly.  The weight with the best share by the independent reader
 (the judge the content loss was not trained against) is chosen.  The steps are a fraction of the shipped model's
-12,000 to keep the search within about half an hour on a 2-core CPU: a short-budget search, as hyper-parameters are
-usually chosen.  With ``--log``, each finished run is appended to that file and not repeated, so an interrupted
-search continues.
+12,000 to keep the search short on a 2-core CPU (data/srgan_content_weight.json keeps each run's seconds): a
+short-budget search, as hyper-parameters are usually chosen.  With ``--log``, each finished run is appended to that
+file and not repeated, so an interrupted search continues.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "full": Budget(steps=7_000, batch_size=64, steps_per_epoch=500),
         "fast": Budget(steps=40, batch_size=32, steps_per_epoch=20),
     },
-    # WGAN-GP: 5 critic updates (with the penalty's double backprop) per step: 536-692 ms/step in lesson 05's stored run
+    # WGAN-GP: 5 critic updates (with the penalty's double backprop) per generator step
     "wgan-gp": {
         "full": Budget(steps=1_800, batch_size=64, steps_per_epoch=200),
         "fast": Budget(steps=10, batch_size=32, steps_per_epoch=5),
@@ -93,8 +93,9 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
     },
     # CycleGAN: four networks and the cycle passes per step (training time: data/cyclegan_generator.json). The steps
     # are set with the validation split (300 scikit-learn digits, not the 500 test digits): its share read correctly
-    # was still rising at 2,000 steps, the budget first tried, and still creeping up at 3,000, where the budget is
-    # capped for time; the curve is in data/cyclegan_generator.json ("validation").
+    # was still rising at 2,000 steps, the budget first tried; by the independent reader it was still creeping up at
+    # 3,000 (by the course classifier it had stopped rising), where the budget is capped for time; the curve is in
+    # data/cyclegan_generator.json ("validation").
     "cyclegan": {
         "full": Budget(steps=3_000, batch_size=16, steps_per_epoch=250, n_samples=500),
         "fast": Budget(steps=4, batch_size=8, steps_per_epoch=2, n_samples=100),

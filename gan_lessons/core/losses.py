@@ -68,8 +68,10 @@ def least_squares_generator_loss(fake_logits):
 def interpolation_weights(batch_size, ndim: int, seed):
     """One weight per sample from U[0, 1], shaped ``(batch, 1, ..., 1)`` to broadcast over an image.
 
-    Per *sample* (not per pixel), and *uniform* (not normal): the interpolates must lie on the
-    straight segments between real and fake points, where the optimal critic has gradient norm 1."""
+    Per *sample* (not per pixel), and *uniform* (not normal): the interpolates lie on the straight
+    segments between real and fake points.  The optimal critic has gradient norm 1 on the segments between
+    optimally coupled points (Gulrajani et al. 2017, Prop. 1); sampling uniformly along segments between random
+    real-fake pairs is the paper's tractable heuristic, motivated by that."""
     import keras
 
     shape = (batch_size,) + (1,) * (ndim - 1)

@@ -10,7 +10,8 @@ import numpy as np
 
 
 def image_grid(images: np.ndarray, ncols: int | None = None, pad: int = 1) -> np.ndarray:
-    """Tile images ``(N, H, W, 1)`` in [-1, 1] into one 2-D array in [0, 1] (background 1 = white gap)."""
+    """Tile images ``(N, H, W, 1)`` in [-1, 1] into one 2-D array in [0, 1], the gaps (and any empty tiles) at 1:
+    under the course's ``gray_r``, which draws the digits' -1 background white, they are dark, as dark as full ink."""
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 3:
         images = images[..., None]

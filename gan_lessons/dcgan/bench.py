@@ -145,8 +145,8 @@ def speed(
 
     ``repeats`` and ``steps`` (per repeat) default to the ``"bench"`` budget.  Each side first runs
     ``warmup`` untimed executions (tracing, XLA compilation, autotuning): the tutorial's loop one step
-    each, the package's compiled function ``steps_per_execution`` steps each (measured on a 2-core CPU:
-    the tutorial's second step already takes its steady time, so more warm-up only costs seconds).
+    each, the package's compiled function ``steps_per_execution`` steps each (the first execution traces and
+    compiles; from the second on, the compiled step runs).
     Each timed run ends by reading a loss back from the device, so on a GPU the clock stops when the
     steps are done, not when they are queued."""
     import keras

@@ -5,8 +5,9 @@
   and takes that map's top singular vectors: the principal directions of the
   linearised generator.  The latent explorer widget puts a slider on each.
 * :func:`attribute_vector` -- "latent arithmetic": the mean ``z`` of samples that have an
-  attribute a lot minus the mean ``z`` of those that have it little.  Adding it to any
-  ``z`` adds the attribute (for digits: stroke thickness), whatever the digit.
+  attribute a lot minus the mean ``z`` of those that have it little (by default :func:`ink`, the
+  share of bright pixels: more ink, bolder strokes).  Adding it to a ``z`` adds the attribute, and
+  it may change other things too, the digit itself among them (lesson 03 counts how often).
 
 Taught in ``03_dcgan``.
 """

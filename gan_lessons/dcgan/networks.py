@@ -22,7 +22,8 @@ def dcgan_init() -> keras.initializers.Initializer:
 
 
 def _dcgan_batch_norm() -> layers.Layer:
-    # The DCGAN paper also initialises the batch-norm scale near 1 with std 0.02.
+    # The DCGAN paper gives only N(0, 0.02), for the weights; the batch-norm scale drawn from N(1, 0.02) follows the
+    # authors' reference code (Newmu/dcgan_code) and PyTorch's DCGAN example.
     return layers.BatchNormalization(gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02))
 
 

@@ -1,4 +1,4 @@
-"""``gan-lessons doctor``: is this runtime ready for class?  One screen, under 30 seconds on a CPU.
+"""``gan-lessons doctor``: is this runtime ready for class?  One screen (the report prints its own seconds).
 
 It reports the Python, TensorFlow, Keras and ipywidgets versions against the range the package declares; the
 device, precision and XLA the course will use (:func:`gan_lessons.core.device.configure_device`);
@@ -14,7 +14,7 @@ machine's own choices), three parts run under the GPU path's choices, forced thr
 CPU ``mixed_bfloat16`` and XLA forced on, so every branch of the GPU path runs there too):
 
 * ``bench`` -- the speed check again with those choices, beside the first one's ratio;
-* ``lesson`` -- lesson 02 (the quickest lesson that trains) executed top to bottom in fast mode;
+* ``lesson`` -- lesson 02 (a lesson that trains with the device helper's choices) executed top to bottom in fast mode;
 * ``tests`` -- the tests marked ``device`` (``pytest -m device``), the ones that exercise device choices.
 
 The lesson and the tests need a clone (``notebooks/``, ``tests/``); elsewhere they are reported as

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # in a clone: the repository, with notebooks/ and tests/
-# the quickest lesson that trains with the device helper's choices (lesson 01's 1-D networks compile without them):
-# 23 cells in fast mode in about 35 s on a 2-core CPU, under the forced choices
+# a lesson that trains with the device helper's choices (lesson 01's 1-D networks compile without them); the part
+# reports its code cells and seconds
 FULL_LESSON = "02_vanilla_gan.ipynb"
 DEVICE_MARK = "device"  # the pytest mark of the tests that exercise device choices
 LESSON_CELL_TIMEOUT = 900  # seconds per cell, as the test suite's nbval allows
@@ -29,7 +29,7 @@ BENCH_IMAGES = 2048  # MNIST-shaped random images: a step's speed does not depen
 
 def bench_images(n: int = BENCH_IMAGES):
     """``n`` MNIST-shaped images, uniform in [-1, 1] (fixed seed) for the speed check: a training step takes as
-    long on these as on digits, and they cost nothing to load (the offline digits take 2 s to parse)."""
+    long on these as on digits, and they cost nothing to load (the offline digits must first be parsed)."""
     import numpy as np
 
     return np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")

@@ -1,10 +1,17 @@
 """Lesson 09 on the command line: ``gan-lessons quiz``, ``questions``, ``interview``, ``progress`` and ``drill``.
 
-    gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S]       graded MCQs, options shuffled, answers saved
-    gan-lessons questions [--topic T] [--level L] [--answers]         the open questions (and model answers)
-    gan-lessons interview [--topic T] [--level L] [-n N] [--retry]    a timed mock interview, self-rated, saved
-    gan-lessons progress                                              mastery per topic, and what is due
-    gan-lessons drill [ID] [--check FILE.py]                          the spot-the-bug drills; --check runs your fix
+    gan-lessons quiz [--topic T] [--level L] [-n N] [--seed S] [--progress FILE]
+        graded MCQs, options shuffled, answers saved
+    gan-lessons questions [--topic T] [--level L] [--answers]
+        the open questions (and model answers)
+    gan-lessons interview [--topic T] [--level L] [-n N] [--seed S] [--retry] [--progress FILE]
+        a timed mock interview, self-rated, saved
+    gan-lessons progress [--progress FILE]
+        mastery per topic, and what is due
+    gan-lessons drill [ID] [--check FILE.py]
+        the spot-the-bug drills; --check runs your fix
+
+``--progress FILE`` is where answers and ratings are kept (default: ``~/.gan_lessons/progress.json``).
 
 Only ``drill`` loads TensorFlow (its checks run your code); the others start at once.
 """

@@ -1,4 +1,4 @@
-"""Spot-the-bug drills: code as widely shared GAN snippets write it, each with one flaw.
+"""Spot-the-bug drills: code that runs, each with one flaw.
 
 Each :class:`Drill` has the flawed ``snippet`` (real code: :func:`buggy` runs it and returns what it defines), the
 ``task`` (what to write) and a ``check`` from :mod:`gan_lessons.interview.checks` that runs your fix:

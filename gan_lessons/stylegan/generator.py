@@ -54,7 +54,7 @@ def build_style_generator(
     """``z -> mapping -> w``, the same ``w`` for every AdaIN layer, ``-> synthesis -> image``: a generator
     the package's GAN trainer can train like any other.  Its layers ``mapping`` and ``synthesis`` are
     the two halves, for mixing and truncation.  ``mapping_lr_multiplier`` is StyleGAN's 0.01 by default;
-    over lesson 06's 5,000 steps it leaves the mapping network where it started (the lesson measures it)."""
+    over lesson 06's 5,000 steps the mapping network barely moves (the lesson measures it)."""
     mapping = build_mapping_network(latent_dim, w_dim, mapping_depth, lr_multiplier=mapping_lr_multiplier)
     synthesis = build_synthesis_network(w_dim, channels)
     z = keras.Input((latent_dim,), name="z")
@@ -90,7 +90,8 @@ def truncated_styles(w, w_mean, psi: float, cutoff: int = N_STYLES) -> np.ndarra
 
 def relative_change(trained, initial) -> float:
     """How far training moved a model (or a list of arrays): ``||trained - initial|| / ||initial||`` over
-    all its weights together.  0.3 means the weights moved by 30 % of their size; 0.0004 means not at all."""
+    all its weights together.  0.3 means the weights moved by 30 % of their size; a value near 0 means they barely
+    moved (lesson 06 compares it with what float16 rounding alone does)."""
 
     def arrays(model_or_list):
         weights = model_or_list.get_weights() if hasattr(model_or_list, "get_weights") else model_or_list

@@ -99,8 +99,9 @@ def inception_score(probabilities: np.ndarray) -> float:
 # -- manifold metrics ------------------------------------------------------------------
 def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """All Euclidean distances, exactly: a copied digit is at distance 0.  (scikit-learn's brute-force
-    ``NearestNeighbors`` expands |a - b|^2 = |a|^2 - 2ab + |b|^2 and puts exact copies of 784-pixel digits at
-    up to 7e-7; and precision, recall and density need every fake-to-real distance, not only the nearest.)"""
+    ``NearestNeighbors`` expands |a - b|^2 = |a|^2 - 2ab + |b|^2, whose rounding can put exact copies of 784-pixel
+    digits at a small non-zero distance; and precision, recall and density need every fake-to-real distance, not only
+    the nearest.)"""
     return cdist(a, b)
 
 
@@ -193,7 +194,7 @@ def nearer_train_share(samples: np.ndarray, train: np.ndarray, unseen: np.ndarra
 
 # -- everything at once ------------------------------------------------------------------
 def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> dict:
-    """All metrics of ``images`` (digits, any accepted range) against the reference digits.
+    """All metrics of ``images`` (digits in [-1, 1], ``(N, 28, 28[, 1])``) against the reference digits.
 
     Defaults come from the classifier's fixed split of the offline digits: ``reference`` (1,000),
     and for memorisation ``train`` (3,000) and ``unseen`` (the 1,000 test digits).

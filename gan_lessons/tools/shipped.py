@@ -29,7 +29,8 @@ def record_path(name: str) -> Path:
 
 def save_float16(model, path: str | Path) -> Path:
     """Write ``model``'s weights as ``*.weights.h5`` with float32 arrays stored in float16: half the
-    size, and loading converts them back (images move by about 0.003 at most)."""
+    size, and loading converts them back (with float16's rounding; ``scripts/make_pretrained.py`` scores the
+    float16 weights, so a record's scores are those of what ships)."""
     import tempfile
 
     import h5py

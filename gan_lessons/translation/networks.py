@@ -136,8 +136,9 @@ def build_patchgan(
 
 
 def build_sr_generator(scale: int = 4, filters: int = 64, blocks: int = 4, name: str = "sr_generator") -> keras.Model:
-    """SRGAN's generator at digit size: a 7x7 image, ``blocks`` residual blocks, then ``log2(scale)`` stages of
-    convolution + :class:`PixelShuffle` (x2 each) + PReLU, tanh output ``(N, 7 * scale, 7 * scale, 1)``."""
+    """SRGAN's generator at digit size: a ``(28 / scale)``-square image (7x7 at ``scale=4``), ``blocks`` residual
+    blocks, then ``log2(scale)`` stages of convolution + :class:`PixelShuffle` (x2 each) + PReLU, tanh output
+    ``(N, 28, 28, 1)``."""
     if scale not in (2, 4):
         raise ValueError(f"scale must be 2 or 4, got {scale!r}.")
     check_positive_int("filters", filters)
