@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["GAN_LESSONS_FAST"] = "0"  # the bench budget at full size, whatever the shell says
 os.environ.pop("GAN_LESSONS_DEVICE", None)  # the settings below are forced by argument, nothing else
 
 DCGAN_SETTINGS = {

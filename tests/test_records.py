@@ -222,6 +222,11 @@ QUOTES = [
         "(36 runs of {}–{} s, {} minutes in all on a 2-core CPU",
         [(TOY, _run_seconds(min), F0), (TOY, _run_seconds(max), F0), (TOY, _run_seconds(sum), _minutes)],
     ),
+    (
+        "scripts/make_toy_table.py",
+        "(the 36 table runs of data/toy_lab.json took {} minutes",
+        [(TOY, _run_seconds(sum), _minutes)],
+    ),
     # lesson 03: the shipped DCGAN
     ("notebooks/03_dcgan.ipynb", "(`data/dcgan_generator.weights.h5`, {} in float16)", [(DCGAN, "bytes", _mib)]),
     # lesson 04: the conditional GAN against lesson 03's DCGAN
@@ -418,3 +423,19 @@ def test_quoted_numbers_agree_with_their_record(where, sentence, numbers):
 def test_the_formats_round_as_the_prose_does():
     assert PCT1(0.956) == "95.6 %" and PCT0(0.649) == "65 %" and F1(17.857) == "17.9" and _minutes(564.7) == "9"
     assert not math.isnan(_value(DCGAN, "scores.fid"))
+
+
+def test_the_device_helpers_cpu_defaults_rest_on_their_record():
+    """``core/device.py`` turns XLA off for convolutions on a CPU and says why: on a 2-core CPU it slowed the DCGAN
+    step and sped up lesson 02's MLP step (``scripts/measure_device_choices.py`` wrote the record)."""
+    record = json.loads((DATA / "cpu_device_choices.json").read_text())
+    dcgan, mlp = record["dcgan_step"], record["mlp_step_ms"]
+    assert record["command"].startswith("python scripts/measure_device_choices.py")
+    assert dcgan["float32_xla"]["package_images_per_s"] < dcgan["float32"]["package_images_per_s"]
+    assert dcgan["float32_xla"]["ratio"] < dcgan["float32"]["ratio"]  # against the same tutorial loop, same load
+    assert mlp["xla_on"] < mlp["xla_off"]
+    assert dcgan["mixed_bfloat16"]["ratio"] > dcgan["float32"]["ratio"]  # bfloat16 was faster: the docstring says so
+    text = (ROOT / "gan_lessons" / "core" / "device.py").read_text()
+    assert "on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's\n  MLP step" in text
+    assert "on a 2-core CPU it slowed the DCGAN step" in text
+    assert "on a 2-core CPU\n  bfloat16 ran the DCGAN step faster, but no lesson has been trained" in text

@@ -6,7 +6,10 @@ says what was chosen and why:
 
 * ``precision`` -- ``float32``, ``mixed_float16`` (float16 maths with loss
   scaling in the trainer; GPUs with tensor cores, compute capability 7.x) or
-  ``mixed_bfloat16`` (no loss scaling needed; compute capability 8.0 or newer);
+  ``mixed_bfloat16`` (no loss scaling needed; compute capability 8.0 or newer).  On a CPU the
+  course stays in float32, the precision every lesson and record was made in: on a 2-core CPU
+  bfloat16 ran the DCGAN step faster, but no lesson has been trained or checked in it (force it
+  with ``GAN_LESSONS_DEVICE="precision=mixed_bfloat16"`` to try);
 * ``jit_compile`` -- XLA compilation of the train step.  On a GPU always; on a
   CPU only for dense models: on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's
   MLP step (``data/cpu_device_choices.json``, written by ``scripts/measure_device_choices.py``,
