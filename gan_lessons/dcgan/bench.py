@@ -121,8 +121,15 @@ def package_trainer(images: np.ndarray, setup):
         gan.compile(
             keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4), **setup.compile_kwargs(convolutional=True)
         )
+    return compiled_runner(gan, images, BATCH_SIZE)
+
+
+def compiled_runner(gan, images: np.ndarray, batch_size: int):
+    """``run(n_steps)`` for a compiled GAN, as ``gan-lessons train`` feeds it (the on-device index pipeline):
+    ``n_steps // steps_per_execution`` calls of its train function (at least one), then a loss read back, so the
+    clock stops when the device is done.  ``scripts/measure_device_choices.py`` times lesson 02's MLP step with it."""
     gan.set_training_data(images)
-    batches = iter(index_batches(len(images), BATCH_SIZE, seed=0))
+    batches = iter(index_batches(len(images), batch_size, seed=0))
     gan.make_train_function()
     per_call = gan.steps_per_execution
 
