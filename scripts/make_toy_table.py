@@ -23,18 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GAN_LESSONS_FAST"] = "0"
 
+from record_command import record_command  # noqa: E402  (scripts/, beside this file)
+
 VARIANTS = [("ring", 12, None), ("ring", None, 0.02), ("grid", 49, None), ("grid", None, 0.1)]
-
-
-def _without_log(argv: list[str]) -> list[str]:
-    """The command line without ``--log FILE`` (where finished runs were kept does not change the results)."""
-    out, skip = [], False
-    for arg in argv:
-        if skip or arg == "--log" or arg.startswith("--log="):
-            skip = arg == "--log"
-            continue
-        out.append(arg)
-    return out
 
 
 def main() -> int:
@@ -71,7 +62,7 @@ def main() -> int:
     variants = [run(args.best, d, s, modes, std) for d, modes, std in VARIANTS for s in args.variant_seeds]
     table = wgan.lab_table(runs)
     record = {
-        "command": " ".join(["python scripts/make_toy_table.py", *_without_log(sys.argv[1:])]),
+        "command": record_command(),
         "table": table,
         "variants_of_" + args.best: variants,
         "runs": runs,

@@ -27,6 +27,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GAN_LESSONS_FAST"] = "0"  # the bench budget at full size, whatever the shell says
 os.environ.pop("GAN_LESSONS_DEVICE", None)  # the settings below are forced by argument, nothing else
 
+from record_command import record_command  # noqa: E402  (scripts/, beside this file)
+
 DCGAN_SETTINGS = {
     "float32": {"mixed_precision": False, "jit_compile": False},
     "float32_xla": {"mixed_precision": False, "jit_compile": True},
@@ -78,8 +80,7 @@ def main() -> int:
         print("MLP", name, mlp[name], "ms per step", flush=True)
     keras.mixed_precision.set_global_policy("float32")
     record = {
-        "command": "python scripts/measure_device_choices.py"
-        + (f" --repeats {args.repeats}" if args.repeats != 5 else ""),
+        "command": record_command(),
         "device": f"CPU: {os.cpu_count()} cores",
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "tensorflow": tf.__version__,

@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GAN_LESSONS_FAST"] = "0"
 RECORD = ROOT / "data" / "srgan_content_weight.json"
-sys.path.insert(0, str(ROOT / "scripts"))
-from make_toy_table import _without_log  # noqa: E402  (the record's command line, as the lab's script writes it)
+from record_command import record_command  # noqa: E402  (scripts/, beside this file)
 
 
 def main() -> int:
@@ -100,7 +99,7 @@ def main() -> int:
     chosen = max((row for row in rows if row["content_weight"] is not None and not row["num_classes"]), key=rank)
     best = max((row for row in rows if row["content_weight"] is not None), key=rank)
     record = {
-        "command": " ".join(["python scripts/select_content_weight.py", *_without_log(sys.argv[1:])]),
+        "command": record_command(),
         "steps": args.steps,
         "batch_size": 32,
         "seed": args.seed,
