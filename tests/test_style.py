@@ -208,6 +208,28 @@ def test_digit_inheritance_counts_each_parent_on_cells_whose_parents_differ():
         stylegan.digit_inheritance(generator, z_rows[:1], z_rows[:1], crossover=2)
 
 
+def test_reseeded_noise_repeats_whatever_was_drawn_before():
+    keras.utils.set_random_seed(0)
+    generator = stylegan.build_style_generator(latent_dim=8, w_dim=8, channels=8)
+    for layer in generator.get_layer("synthesis")._flatten_layers():
+        if isinstance(layer, stylegan.NoiseInjection):
+            layer.strength.assign(np.full_like(layer.strength.numpy(), 0.05))  # noise that shows in the image
+    z = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
+    first, redrawn = (generator.predict(z, verbose=0) for _ in range(2))
+    assert not np.allclose(first, redrawn, atol=1e-5)  # without reseeding, each call draws new noise
+    stylegan.reseed_noise(generator, 3)
+    again = generator.predict(z, verbose=0)
+    generator.predict(z, verbose=0)  # more draws in between
+    stylegan.reseed_noise(generator, 3)
+    np.testing.assert_array_equal(generator.predict(z, verbose=0), again)
+    stylegan.reseed_noise(generator, 4)
+    assert not np.allclose(generator.predict(z, verbose=0), again, atol=1e-5)
+    z_rows, z_columns = (np.random.default_rng(s).standard_normal((6, 8)).astype("float32") for s in (0, 1))
+    shares = stylegan.digit_inheritance(generator, z_rows, z_columns, crossover=2)
+    generator.predict(z, verbose=0)
+    assert stylegan.digit_inheritance(generator, z_rows, z_columns, crossover=2) == shares
+
+
 def test_show_maps_draws_each_map_and_names_a_wrong_shape():
     import matplotlib
 

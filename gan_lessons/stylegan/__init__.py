@@ -20,6 +20,7 @@ from .generator import (
     mix_styles,
     mixing_grid,
     relative_change,
+    reseed_noise,
     truncate,
     truncated_styles,
 )

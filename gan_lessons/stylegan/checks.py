@@ -14,7 +14,8 @@ class FlawedStyleBlock(keras.layers.Layer):
     1. its convolution and style layers are made *inside* ``call``: new, untrained weights on every call,
        never tracked, so ``summary()`` reports 0 parameters and no optimizer can train them;
     2. it computes a scale and bias from ``w`` and never applies them: the style is ignored;
-    3. it adds unit noise with no learned strength: every channel gets the same, full-strength noise.
+    3. it adds unit-strength noise drawn separately per channel, with no learned strength (StyleGAN draws one
+       noise image per layer, shared by the channels, scaled by a strength learned per channel).
     """
 
     def __init__(self, filters: int, **kwargs):

@@ -126,16 +126,34 @@ def mixing_grid(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: 
     return synthesis.predict(ws, verbose=0)
 
 
-def digit_inheritance(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int) -> dict[str, float]:
+def reseed_noise(generator, seed: int) -> None:
+    """Restart every :class:`NoiseInjection` of ``generator`` at ``seed``: the next call draws the same noise
+    as any other call made after the same reseeding, whatever the generator drew before."""
+    noise_layers = [layer for layer in generator._flatten_layers(recursive=True) if isinstance(layer, NoiseInjection)]
+    for i, layer in enumerate(noise_layers):  # one stream per layer, as at construction
+        state = layer.seed_generator.state
+        state.assign(np.array([seed + 1000 * i, 0], dtype=state.dtype))
+
+
+def digit_inheritance(
+    generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int, noise_seed: int = 0
+) -> dict[str, float]:
     """Style mixing, counted: in how many cells of :func:`mixing_grid` the classifier reads the digit of the
     row's own image (all styles from ``z_coarse[i]``) or of the column's own image (all from ``z_fine[j]``),
     over the cells whose two parents are different digits (elsewhere both shares would count the cell);
-    and in how many of all cells the mixed image is nearer (in pixels) to its row's image than to its column's."""
+    and in how many of all cells the mixed image is nearer (in pixels) to its row's image than to its column's.
+    The noise is restarted at ``noise_seed`` before each of the three predictions, so the same arguments give
+    the same shares whatever the generator drew before."""
 
     def digits(images):
         return features_and_probabilities(images)[1].argmax(axis=1)
 
-    parents = [generator.predict(np.asarray(z, np.float32), verbose=0) for z in (z_coarse, z_fine)]
+    def predicted(z):
+        reseed_noise(generator, noise_seed)
+        return generator.predict(np.asarray(z, np.float32), verbose=0)
+
+    parents = [predicted(z) for z in (z_coarse, z_fine)]
+    reseed_noise(generator, noise_seed)
     images = mixing_grid(generator, z_coarse, z_fine, crossover).reshape(len(z_coarse), len(z_fine), -1)
     rows, cols = (digits(p) for p in parents)
     mixed = digits(images.reshape(-1, *parents[0].shape[1:])).reshape(len(rows), len(cols))

@@ -191,10 +191,11 @@ def train_critic_1d(
     batch_size: int = 256,
 ):
     """Train a critic alone between two fixed 1-D sample sets: maximise ``E f(real) - E f(fake)`` with a
-    gradient penalty (WGAN-GP: Adam 1e-3, β = (0.5, 0.9)) or weight clipping (WGAN: RMSprop 5e-5 ... here
-    5e-3, it trains alone).  By Kantorovich-Rubinstein duality the best 1-Lipschitz ``f`` reaches
-    exactly W1.  With ``gp_weight=0`` and no ``clip_value`` the critic is unconstrained and its estimate grows without
-    bound (lesson 09's drifting critic).  Returns ``(critic, estimate on all the samples)``."""
+    gradient penalty (here Adam 1e-3, β = (0.5, 0.9); WGAN-GP's paper used Adam 1e-4, β = (0, 0.9)) or weight
+    clipping (here RMSprop 5e-3; WGAN's paper used 5e-5, but this critic trains alone).  By Kantorovich-Rubinstein
+    duality the best 1-Lipschitz ``f`` reaches exactly W1.  With ``gp_weight=0`` and no ``clip_value`` the critic is
+    unconstrained and its estimate grows without bound (lesson 09's drifting critic).  Returns ``(critic, estimate
+    on all the samples)``."""
     import keras
     import tensorflow as tf
 
