@@ -16,9 +16,9 @@ from ..tools.metrics import TABLE_COLUMNS
 
 
 def check_fid_1d(value) -> CheckResult:
-    """Lesson 08, exercise 1: the Fréchet distance between N(0, 2²) and N(3, 1²)."""
+    """Lesson 08, exercise 1: the squared Fréchet distance (what FID reports) between N(0, 2²) and N(3, 1²)."""
     return _check_number(
-        "Fréchet distance of two 1-D Gaussians",
+        "squared Fréchet distance of two 1-D Gaussians",
         value,
         "set fid_answer to a number.",
         10.0,

@@ -1,6 +1,6 @@
 """Sample-quality metrics of the course, computed offline in the feature space of our own classifier.
 
-"FID on digit features" is the Fréchet distance between Gaussians fitted to the
+"FID on digit features" is the squared Fréchet distance between Gaussians fitted to the
 64-D features of :mod:`gan_lessons.tools.classifier` -- the same formula as FID, but
 *not* comparable with Inception FID numbers from papers (different network,
 different features, different scale).  Likewise KID, the Inception-Score
@@ -45,7 +45,7 @@ def _check_features(*arrays: np.ndarray, need: int = 2) -> None:
 
 # -- distribution distances ----------------------------------------------------------
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
-    """‖μ1 − μ2‖² + Tr(Σ1 + Σ2 − 2 (Σ1 Σ2)^½): the Fréchet (2-Wasserstein) distance of two Gaussians."""
+    """‖μ1 − μ2‖² + Tr(Σ1 + Σ2 − 2 (Σ1 Σ2)^½): the squared Fréchet (2-Wasserstein) distance of two Gaussians."""
     from scipy import linalg
 
     mu1, mu2 = np.atleast_1d(mu1), np.atleast_1d(mu2)
@@ -62,7 +62,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
 
 
 def fid(features_a: np.ndarray, features_b: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to two feature sets ``(N, D)``."""
+    """FID: the squared Fréchet distance between Gaussians fitted to two feature sets ``(N, D)``."""
     _check_features(features_a, features_b, need=2)
     return frechet_distance(
         features_a.mean(0), np.cov(features_a, rowvar=False), features_b.mean(0), np.cov(features_b, rowvar=False)
