@@ -74,6 +74,7 @@ P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_gener
 SR_SEARCH = "srgan_content_weight.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
+DEVICE = "cpu_device_choices.json"
 L03, L04 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb"
 L05 = "notebooks/05_wgan_gp.ipynb"
 L06, L11 = "notebooks/06_stylegan_block.ipynb", "notebooks/11_mode_collapse_lab.ipynb"
@@ -229,6 +230,19 @@ QUOTES = [
     ),
     # lesson 03: the shipped DCGAN
     ("notebooks/03_dcgan.ipynb", "(`data/dcgan_generator.weights.h5`, {} in float16)", [(DCGAN, "bytes", _mib)]),
+    (
+        L03,
+        "has XLA slowing the package's\nconvolutional step from {} to {} images/s",
+        [
+            (DEVICE, "dcgan_step.float32.package_images_per_s", F0),
+            (DEVICE, "dcgan_step.float32_xla.package_images_per_s", F0),
+        ],
+    ),
+    (
+        L03,
+        "mixed bfloat16 sped the same step\nup to {} images/s",
+        [(DEVICE, "dcgan_step.mixed_bfloat16.package_images_per_s", F0)],
+    ),
     # lesson 04: the conditional GAN against lesson 03's DCGAN
     (L04, "({} accurate on held-out real digits", [(CLF, "test_accuracy", PCT1)]),
     (
