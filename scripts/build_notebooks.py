@@ -65,6 +65,18 @@ def environment() -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def slowest_cells(nb, n: int = 5) -> list[dict]:
+    """The ``n`` code cells that took longest (nbclient's per-cell timestamps): where a lesson's run time goes."""
+    timed, KEYS = [], ("iopub.execute_input", "shell.execute_reply")
+    for index, cell in enumerate(nb.cells):
+        stamps = cell.metadata.get("execution", {})
+        if cell.cell_type == "code" and set(KEYS) <= set(stamps):
+            start, end = (datetime.datetime.fromisoformat(stamps[k].replace("Z", "+00:00")) for k in KEYS)
+            first = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")), "")
+            timed.append({"cell": index, "seconds": round((end - start).total_seconds(), 1), "code": first[:60]})
+    return sorted(timed, key=lambda t: -t["seconds"])[:n]
+
+
 def tidy(nb) -> None:
     """Drop what changes at every run and helps no reader: per-cell timestamps."""
     for cell in nb.cells:
@@ -81,6 +93,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": work}})
         client.execute()
     seconds = time.perf_counter() - started
+    slowest = slowest_cells(nb)
     tidy(nb)
     nbformat.write(nb, path)
     images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {}))
@@ -94,6 +107,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         "bytes": path.stat().st_size,
         "images": images,
         "load_average_1min": round(os.getloadavg()[0], 1),  # higher when other jobs shared the cores
+        "slowest_cells": slowest,
     }
     print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)
     return entry
