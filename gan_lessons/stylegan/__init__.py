@@ -21,6 +21,7 @@ from .generator import (
     mixing_grid,
     relative_change,
     reseed_noise,
+    synthesise,
     truncate,
     truncated_styles,
 )
