@@ -224,11 +224,6 @@ def test_reseeded_noise_repeats_whatever_was_drawn_before():
     np.testing.assert_array_equal(generator.predict(z, verbose=0), again)
     stylegan.reseed_noise(generator, 4)
     assert not np.allclose(generator.predict(z, verbose=0), again, atol=1e-5)
-    ws = np.repeat(generator.get_layer("mapping").predict(z, verbose=0)[:, None], stylegan.N_STYLES, axis=1)
-    np.testing.assert_array_equal(stylegan.synthesise(generator, ws, 5), stylegan.synthesise(generator, ws, 5))
-    steps = stylegan.interpolation_step_sizes(generator, z[0], z[1], n=4)
-    generator.predict(z, verbose=0)
-    assert stylegan.interpolation_step_sizes(generator, z[0], z[1], n=4) == steps
     z_rows, z_columns = (np.random.default_rng(s).standard_normal((6, 8)).astype("float32") for s in (0, 1))
     shares = stylegan.digit_inheritance(generator, z_rows, z_columns, crossover=2)
     generator.predict(z, verbose=0)

@@ -21,7 +21,6 @@ from .generator import (
     mixing_grid,
     relative_change,
     reseed_noise,
-    synthesise,
     truncate,
     truncated_styles,
 )

@@ -170,22 +170,12 @@ def digit_inheritance(
     }
 
 
-def synthesise(generator, ws: np.ndarray, noise_seed: int = 0) -> np.ndarray:
-    """Images from per-layer styles ``ws (batch, 6, w_dim)`` through the generator's synthesis network, with its
-    noise restarted at ``noise_seed`` first (:func:`reseed_noise`): the same styles give the same images."""
-    reseed_noise(generator, noise_seed)
-    return halves(generator)[1].predict(np.asarray(ws, np.float32), verbose=0)
-
-
-def interpolation_step_sizes(
-    generator, z0: np.ndarray, z1: np.ndarray, n: int = 16, noise_seed: int = 0
-) -> dict[str, float]:
+def interpolation_step_sizes(generator, z0: np.ndarray, z1: np.ndarray, n: int = 16) -> dict[str, float]:
     """How evenly the images change along a path from ``z0`` to ``z1``: mean and largest pixel distance
     between consecutive images, interpolating in ``z`` (spherically) or in ``w`` (linearly): a pixel-space
-    cousin of the perceptual path length.  A smaller largest step is a smoother path.  Both paths are drawn
-    with the same noise (restarted at ``noise_seed``), so the k-th images of the two paths get the same noise."""
+    cousin of the perceptual path length.  A smaller largest step is a smoother path."""
 
-    mapping, _ = halves(generator)
+    mapping, synthesis = halves(generator)
     result = {}
     w_ends = mapping.predict(np.stack([z0, z1]).astype(np.float32), verbose=0)
     paths = {
@@ -193,7 +183,7 @@ def interpolation_step_sizes(
         "w": np.repeat(interpolate(w_ends[0], w_ends[1], n=n, kind="linear")[:, None], N_STYLES, 1),
     }
     for space, ws in paths.items():
-        images = synthesise(generator, ws, noise_seed).reshape(n, -1)
+        images = synthesis.predict(ws.astype(np.float32), verbose=0).reshape(n, -1)
         steps = np.linalg.norm(np.diff(images, axis=0), axis=1)
         result[f"{space}_mean_step"], result[f"{space}_largest_step"] = float(steps.mean()), float(steps.max())
     return result
