@@ -58,8 +58,8 @@ def check_slerp(fn: Callable | None) -> CheckResult:
 
 def check_checkerboard_kernels(kernels) -> CheckResult:
     """Lesson 03, exercise 3: which kernel sizes of a stride-2 transposed convolution overlap evenly
-    (no checkerboard), among 2, 3, 4, 5 and 6."""
-    name = "kernels without checkerboard"
+    (no built-in checkerboard), among 2, 3, 4, 5 and 6."""
+    name = "kernels with even overlap"
     if _not_attempted(kernels):
         return _result(name, NOT_ATTEMPTED, "set even_kernels to a list of kernel sizes, e.g. [3, 5].")
     try:

@@ -53,7 +53,7 @@ def build_dcgan_generator(
     pixel gets the same number of kernel taps (kernel 3 or 5 overlap unevenly); that evens the
     overlap but does not rule out checkerboards, since the learned weights can still differ from tap
     to tap (Odena et al., 2016).  ``"resize"`` uses nearest-neighbour upsampling followed by a 3x3
-    convolution, the robust cure: no checkerboard by construction.
+    convolution: no uneven overlap by construction, the cure Odena et al. found robust.
     Taught in ``03_dcgan``.
     """
     _check_positive_int("latent_dim", latent_dim)
