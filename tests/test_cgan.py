@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from gan_lessons import cli, conditional, dcgan, pretrained, training
+from gan_lessons.tools.classifier import features_and_probabilities
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,9 @@ def test_fake_labels_are_uniform_and_seeded(gan):
     labels = gan.fake_condition(20_000).numpy()
     assert labels.min() == 0 and labels.max() == 9
     assert np.bincount(labels, minlength=10).min() > 1_800  # 2,000 expected per digit
+    first, same, other = (conditional.compiled_gan(seed=s).fake_condition(100).numpy() for s in (0, 0, 1))
+    np.testing.assert_array_equal(first, same)
+    assert not np.array_equal(first, other)
 
 
 def test_the_shipped_conditional_generator_draws_the_digit_asked_for():
@@ -128,4 +132,8 @@ def test_digit_picker_draws_the_requested_digit_and_moves_in_z(gan):
     np.testing.assert_allclose(b, c, atol=1e-5)  # the path ends where the next style starts
     with pytest.raises(ValueError, match="morph"):
         conditional.conditional_digit(gan.generator, 3, morph=2.0)
-    assert conditional.digit_picker(gan.generator) is not None
+    picker = conditional.digit_picker(gan.generator)
+    assert picker.children[0].options == tuple(range(10)) and picker.children[0].value == 7
+    trained = pretrained.load_generator("cgan")
+    drawn = np.stack([conditional.conditional_digit(trained, d, style=0, morph=0.0) for d in (3, 5, 8)])
+    assert features_and_probabilities(drawn)[1].argmax(axis=1).tolist() == [3, 5, 8]

@@ -241,12 +241,22 @@ def test_speed_benchmark_prints_one_json_line(capsys, float32_policy):
 
 
 @pytest.mark.device
-def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_the_policy(float32_policy):
+def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_the_policy(float32_policy, monkeypatch):
     setup = device.configure_device(mixed_precision="mixed_bfloat16", steps_per_execution=1, verbose=False)
+    keras.mixed_precision.set_global_policy("float32")  # the caller's policy differs from the setup's
+    built_under = []
+    package_trainer = dcgan.bench.package_trainer
+
+    def recording(images, setup):
+        built_under.append(keras.mixed_precision.global_policy().name)
+        return package_trainer(images, setup)
+
+    monkeypatch.setattr(dcgan.bench, "package_trainer", recording)
     images = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
     report = dcgan.bench.speed(repeats=1, steps=1, setup=setup, images=images)
+    assert built_under == ["mixed_bfloat16"]  # the package's models were built in the setup's precision
     assert report["precision"] == "mixed_bfloat16" and report["package_images_per_s"] > 0
-    assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"  # as the caller left it
+    assert keras.mixed_precision.global_policy().name == "float32"  # as the caller left it
 
 
 def test_shipped_dcgan_weights_are_checked_before_loading(tmp_path, monkeypatch):

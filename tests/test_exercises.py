@@ -969,6 +969,7 @@ VARIANTS.update({check: valid for check, _, _, valid in SEED_DRILLS})
 
 def test_every_check_is_tested_with_three_wrong_answers_and_a_valid_variant():
     assert set(VARIANTS) == {check for check, _, _ in CASES}
+    assert all(VARIANTS.values()), [check.__name__ for check, valid in VARIANTS.items() if not valid]
     few = {check.__name__: len(wrong) for check, _, wrong in CASES if len(wrong) < 3}
     assert not few, f"fewer than three wrong answers: {few}"
 

@@ -44,8 +44,9 @@ def test_every_mcq_has_exactly_one_correct_option_and_an_explanation():
 def test_filters():
     wgan = interview.questions(topic="wgan")
     assert wgan and all(q.topic == "wgan" for q in wgan)
-    assert all(q.lesson == "05_wgan_gp" for q in interview.questions(lesson="05_wgan_gp"))
-    assert all(q.topic == "stylegan" for q in interview.mcqs("stylegan"))
+    lesson_05, stylegan_mcqs = interview.questions(lesson="05_wgan_gp"), interview.mcqs("stylegan")
+    assert lesson_05 and all(q.lesson == "05_wgan_gp" for q in lesson_05)
+    assert stylegan_mcqs and all(q.topic == "stylegan" for q in stylegan_mcqs)
     with pytest.raises(ValueError, match="Unknown topic 'gans'; choose one of basics"):
         interview.questions(topic="gans")
     with pytest.raises(ValueError, match="Unknown lesson"):

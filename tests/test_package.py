@@ -71,8 +71,8 @@ def test_losses_match_their_formulas():
     minus_log_one_minus_d = np.logaddexp(0, l64)  # -log(1 - sigmoid(l))
     np.testing.assert_allclose(losses.generator_loss_non_saturating(logits), np.mean(minus_log_d), rtol=1e-5)
     np.testing.assert_allclose(losses.generator_loss_minimax(logits), -np.mean(minus_log_one_minus_d), rtol=1e-5)
-    real, fake = logits, -logits
-    expected = np.mean(minus_log_d) + np.mean(np.logaddexp(0, -l64))  # fake = -l: -log(1 - sigmoid(-l))
+    real, fake = logits, 0.5 * logits[::-1]  # fake independent of real: a loss that ignores either fails
+    expected = np.mean(minus_log_d) + np.mean(np.logaddexp(0, fake.astype(np.float64)))  # -log(1 - sigmoid(f))
     np.testing.assert_allclose(losses.discriminator_loss(real, fake), expected, rtol=1e-5)
     # An undecided discriminator (logit 0) costs 2 log 2.
     zeros = np.zeros((4, 1), np.float32)

@@ -44,20 +44,34 @@ def test_trainer_really_trains_both_players(mnist_subset, float32_policy):
     assert history["g_loss"][0] != history["g_loss"][-1]
 
 
-def test_both_players_move_the_right_way_on_a_step(small_gan, mnist_subset):
-    """One D step raises D(real) - D(fake); one G step raises D(G(z)) for the same z."""
+def test_both_players_move_the_right_way_on_a_step(mnist_subset):
+    """One D step (G's learning rate 0) raises D(real) - D(fake); one G step (D's learning rate 0) raises D(G(z))
+    for the same z."""
     real = mnist_subset.images[:64]
     z = np.random.default_rng(0).standard_normal((64, 16)).astype("float32")
 
-    def margin():
-        d_real = keras.ops.sigmoid(small_gan.discriminator(real)).numpy().mean()
-        d_fake = keras.ops.sigmoid(small_gan.discriminator(small_gan.generator(z))).numpy().mean()
+    def one_step(d_rate, g_rate):
+        keras.utils.set_random_seed(0)
+        gan = GAN(
+            vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
+            vanilla.build_mlp_discriminator(hidden_units=(32,)),
+            seed=0,
+        )
+        gan.compile(keras.optimizers.Adam(d_rate, beta_1=0.5), keras.optimizers.Adam(g_rate, beta_1=0.5))
+        before = margin(gan)
+        gan.fit(real, batch_size=64, epochs=1, verbose=0)  # 64 images, batch 64: one step
+        assert gan.step == 1
+        return before, margin(gan)
+
+    def margin(gan):
+        d_real = keras.ops.sigmoid(gan.discriminator(real)).numpy().mean()
+        d_fake = keras.ops.sigmoid(gan.discriminator(gan.generator(z))).numpy().mean()
         return d_real, d_fake
 
-    r0, f0 = margin()
-    small_gan.fit(np.tile(real, (4, 1, 1, 1)), batch_size=64, epochs=1, verbose=0)
-    r1, f1 = margin()
+    (r0, f0), (r1, f1) = one_step(1e-3, 0.0)
     assert r1 - f1 > r0 - f0
+    (r0, f0), (r1, f1) = one_step(0.0, 1e-3)
+    assert r1 == r0 and f1 > f0  # D did not move; G's fakes now score higher
 
 
 @pytest.mark.device
@@ -137,8 +151,10 @@ def test_checkpoint_round_trip_restores_everything(small_gan, mnist_subset, tmp_
     assert restored.load_checkpoint(path) == 12
     for a, b in zip(small_gan.weights, restored.weights, strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
-    for a, b in zip(small_gan.d_optimizer.variables, restored.d_optimizer.variables, strict=True):
-        np.testing.assert_array_equal(np.array(a), np.array(b))
+    for optimizer in ("d_optimizer", "g_optimizer"):
+        pairs = zip(getattr(small_gan, optimizer).variables, getattr(restored, optimizer).variables, strict=True)
+        for a, b in pairs:
+            np.testing.assert_array_equal(np.array(a), np.array(b))
     # The noise generator continues where it was: both draw the same next noise.
     np.testing.assert_array_equal(np.array(small_gan.sample_noise(4)), np.array(restored.sample_noise(4)))
 
