@@ -378,9 +378,9 @@ QUOTES = [
     ),
     (
         L10,
-        "(6,000 steps, section 5's scoreboard) reads {} and {}\nagainst 95.6 % and 90.6 % at 600 steps (the same 956 of "
-        "1,000 digits by the course classifier, but not the same model: the independent\nreader and the FID tell them "
-        "apart); what it mostly gains is FID ({} against 4.9)",
+        "(6,000 steps, section 5's scoreboard) reads {} and {}\nagainst 95.6 % and 90.6 % at 600 steps (the same 956 "
+        "of 1,000 digits by the course classifier, but not the same model: the independent\nreader and the FID tell "
+        "them apart); what it mostly gains is FID ({} against 4.9)",
         [(P2P, "scores.accuracy", PCT1), (P2P, "scores.independent_accuracy", PCT1), (P2P, "scores.fid", F1)],
     ),
     (
