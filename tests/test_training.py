@@ -50,23 +50,18 @@ def test_both_players_move_the_right_way_on_a_step(mnist_subset):
     real = mnist_subset.images[:64]
     z = np.random.default_rng(0).standard_normal((64, 16)).astype("float32")
 
-    def one_step(d_rate, g_rate):
-        keras.utils.set_random_seed(0)
-        gan = GAN(
-            vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
-            vanilla.build_mlp_discriminator(hidden_units=(32,)),
-            seed=0,
-        )
-        gan.compile(keras.optimizers.Adam(d_rate, beta_1=0.5), keras.optimizers.Adam(g_rate, beta_1=0.5))
-        before = margin(gan)
-        gan.fit(real, batch_size=64, epochs=1, verbose=0)  # 64 images, batch 64: one step
-        assert gan.step == 1
-        return before, margin(gan)
-
     def margin(gan):
         d_real = keras.ops.sigmoid(gan.discriminator(real)).numpy().mean()
         d_fake = keras.ops.sigmoid(gan.discriminator(gan.generator(z))).numpy().mean()
         return d_real, d_fake
+
+    def one_step(d_rate, g_rate):
+        keras.utils.set_random_seed(0)
+        gan = _fresh_small_gan(seed=0, d_rate=d_rate, g_rate=g_rate)
+        before = margin(gan)
+        gan.fit(real, batch_size=64, epochs=1, verbose=0)  # 64 images, batch 64: one step
+        assert gan.step == 1
+        return before, margin(gan)
 
     (r0, f0), (r1, f1) = one_step(1e-3, 0.0)
     assert r1 - f1 > r0 - f0
@@ -134,13 +129,13 @@ def test_checkpoint_refuses_non_finite_weights(small_gan, tmp_path):
     assert path.read_bytes() == good
 
 
-def _fresh_small_gan(seed=5):
+def _fresh_small_gan(seed=5, d_rate=1e-3, g_rate=1e-3):
     gan = GAN(
         vanilla.build_mlp_generator(latent_dim=16, hidden_units=(32,)),
         vanilla.build_mlp_discriminator(hidden_units=(32,)),
         seed=seed,
     )
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.compile(keras.optimizers.Adam(d_rate, beta_1=0.5), keras.optimizers.Adam(g_rate, beta_1=0.5))
     return gan
 
 
