@@ -77,14 +77,22 @@ def test_index_batches_visit_every_image_once_per_pass_and_resume_exactly():
     assert not np.array_equal(other_seed, full[0])
 
 
-def test_resumed_run_equals_the_straight_run(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def straight(tmp_path_factory):
+    """Samples of a 40-step run made in one go, which the resumed runs below must reproduce."""
+    out = tmp_path_factory.mktemp("straight")
+    _train(out, 40)
+    return _samples(out)
+
+
+def test_resumed_run_equals_the_straight_run(tmp_path, capsys, straight):
     """Stopped after 20 steps and resumed to 40 gives the same samples as 40 steps straight."""
-    _train(tmp_path / "straight", 40)
+    capsys.readouterr()
     _train(tmp_path / "resumed", 20)
     assert "Resumed" not in capsys.readouterr().out
     _train(tmp_path / "resumed", 40)
     assert "Resumed from" in capsys.readouterr().out
-    straight, resumed = _samples(tmp_path / "straight"), _samples(tmp_path / "resumed")
+    resumed = _samples(tmp_path / "resumed")
     assert np.abs(straight).max() > 0.01  # real images, not zeros
     np.testing.assert_allclose(resumed, straight, atol=1e-4)
     # A different seed is a different run.
@@ -92,8 +100,7 @@ def test_resumed_run_equals_the_straight_run(tmp_path, capsys):
     assert np.abs(_samples(tmp_path / "other") - straight).max() > 0.01  # 100x the tolerance above
 
 
-def test_corrupt_latest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys):
-    _train(tmp_path / "straight", 40)
+def test_corrupt_latest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys, straight):
     run = tmp_path / "run"
     _train(run, 24, "--keep", "2")
     files = sorted((run / "checkpoints").glob("step-*.weights.h5"))
@@ -104,7 +111,7 @@ def test_corrupt_latest_checkpoint_falls_back_to_the_previous_one(tmp_path, caps
     out = capsys.readouterr().out
     assert "skipping step-00000024.weights.h5" in out and "Resumed from" in out and "at step 16" in out
     # Resuming from the older checkpoint is still exact.
-    np.testing.assert_allclose(_samples(run), _samples(tmp_path / "straight"), atol=1e-4)
+    np.testing.assert_allclose(_samples(run), straight, atol=1e-4)
 
 
 def test_all_checkpoints_corrupt_is_a_clear_error(tmp_path, capsys):
