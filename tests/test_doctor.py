@@ -19,10 +19,16 @@ NOISE = [
     "W0000 00:00:1796032385.642728    8430 cuda_dnn.cc:8310] Unable to register cuDNN factory",
     "To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild TensorFlow with the",
     "E0000 00:00:1796032391.755808    8430 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error",
+    "E0000 00:00:1796099975.220404   15500 meta_optimizer.cc:967] remapper failed: INVALID_ARGUMENT: Mutation::Apply "
+    "error: fanout 'gradient_tape/discriminator_3/leaky_re_lu_4_1/LeakyRelu/LeakyReluGrad_1' exist for missing node "
+    "'discriminator_3/conv2d_1_2/BiasAdd'.",
 ]
 KEPT = [
     "E0000 00:00:1796032391.755808    8430 cuda_executor.cc:12] could not allocate 4.0 GiB: out of memory",
     "F0000 00:00:1796032391.755808    8430 fatal.cc:1] check failed",
+    "E0000 00:00:1796099975.220404   15500 meta_optimizer.cc:967] layout failed: INVALID_ARGUMENT: Size of values 0",
+    "E0000 00:00:1796099975.220404   15500 other_optimizer.cc:12] remapper failed: INVALID_ARGUMENT: Mutation::Apply "
+    "error: fanout",
     "Traceback (most recent call last):",
     "error: samples.npz does not exist.",
 ]

@@ -22,6 +22,7 @@ from ..core.config import budget
 from ..core.data import index_batches, load_mnist
 from ..core.device import configure_device
 from ..core.gan import GAN
+from ..core.quiet import quiet_native_logs
 from ..core.validate import check_positive_int
 
 BATCH_SIZE = 256
@@ -155,7 +156,13 @@ def speed(
     each, the package's compiled function ``steps_per_execution`` steps each (the first execution traces and
     compiles; from the second on, the compiled step runs).
     Each timed run ends by reading a loss back from the device, so on a GPU the clock stops when the
-    steps are done, not when they are queued."""
+    steps are done, not when they are queued.  TensorFlow's native log lines known to be harmless are held back
+    (:func:`gan_lessons.core.quiet.quiet_native_logs`); anything else written to standard error is passed on."""
+    with quiet_native_logs():
+        return _speed(repeats, steps, setup, images, warmup)
+
+
+def _speed(repeats, steps, setup, images, warmup) -> dict:
     import keras
 
     plan = budget("bench")
