@@ -1,4 +1,5 @@
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -24,3 +25,22 @@ def float32_policy():
 
     yield
     keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.fixture
+def here(monkeypatch, capsys):
+    """Run a ``gan-lessons`` command through ``cli.main`` in this process (offline); returns what a subprocess would
+    (code, stdout, stderr)."""
+    from gan_lessons import cli
+
+    monkeypatch.setenv("GAN_LESSONS_OFFLINE", "1")
+
+    def run_here(*args, check=True):
+        capsys.readouterr()  # drop what came before
+        code = cli.main(list(args))
+        printed = capsys.readouterr()
+        if check and code != 0:
+            raise AssertionError(f"exit {code}\n{printed.out}\n{printed.err}")
+        return subprocess.CompletedProcess(args, code, printed.out, printed.err)
+
+    return run_here

