@@ -225,7 +225,8 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "(36 table runs of {}–{} s, {} minutes, and {} runs on changed mixtures of {}–{} s, {} minutes, on a 2-core CPU",
+        "(36 table runs of {}–{} s, {} minutes, and {} runs on changed mixtures of {}–{} s, {} minutes, "
+        "on a 2-core CPU",
         [
             (TOY, _run_seconds(min), F0),
             (TOY, _run_seconds(max), F0),
