@@ -231,6 +231,16 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert len(epochs) == 9
     assert f"so in about {round(sum(epochs) / 60)} minutes (the nine epochs' times above)" in prose
 
+    prose, output = _lesson("06_stylegan_block")
+    truncation = output("# NBVAL_CHECK_OUTPUT\nfor cutoff")
+    printed = r"^psi ([\d.]+) in the first (\d) of 6 layers: +(\d+)% confidently classified, (\d+) different digits"
+    rows = {(m[1], m[2]): (int(m[3]), int(m[4])) for m in re.finditer(printed, truncation, re.MULTILINE)}
+    assert len(rows) == 4
+    others = sorted(share for key, (share, _) in rows.items() if key != ("0.0", "6"))
+    assert f"the other three shares of this cell ({others[0]} % to {others[-1]} %)" in prose
+    share, digits = rows[("0.0", "6")]
+    assert f"is read confidently {share} % of the time, all as one digit" in prose and digits == 1
+
     prose, output = _lesson("07_kde_baseline")
     table = output("results = {name: gl.metrics.evaluate(").splitlines()
     (dcgan_row,) = [row for row in table if row.startswith("DCGAN")]
@@ -249,6 +259,7 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"{l1[0]} against {l100[0]} by the course classifier and {l1[1]} against {l100[1]} by the" in prose
     assert f"a slightly lower FID ({l1[2]} against {l100[2]})" in prose
     assert f"(sharpness {l1[3]} against {l100[3]}; real digits {real[3]})" in prose
+    assert float(l1[3]) >= float(l100[3])  # "strokes no softer" (and the question bank's L1-vs-L2 answer says so)
     sharpness = sorted(row[3] for row in (l100, l0, l1))
     assert f"differ little in sharpness ({sharpness[0]} to {sharpness[-1]})" in prose
     assert f"against {l100[0]} and {l100[1]} at 600 steps" in prose and f"FID (2.9 against {l100[2]})" in prose
