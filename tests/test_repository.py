@@ -265,3 +265,27 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"against {l100[0]} and {l100[1]} at 600 steps" in prose and f"FID (2.9 against {l100[2]})" in prose
     assert f"the same {round(float(l100[0][:-2]) * 10)} of 1,000 digits" in prose
     assert float(l0[0][:-2]) < float(l100[0][:-2]) - 5  # "lambda = 0 reads clearly fewer digits correctly"
+
+    # Super-resolution: what survives pooling, read by an SVM on both sides (7x7 inputs; 28x28 outputs), against the
+    # independent reader's column of the upscalers' table
+    small = output("# NBVAL_CHECK_OUTPUT\nfrom sklearn")
+    at_7 = re.fullmatch(r"SVM on the 7x7 inputs reads ([\d.]+)% of the test digits\n", small)[1]
+    printed = r"^(.{12}) read by an SVM trained on 28x28 digits: ([\d.]+)%$"
+    large = output("# The same kind of reader at 28x28")
+    at_28 = {m[1].strip(): m[2] for m in re.finditer(printed, large, re.MULTILINE)}
+    assert set(at_28) == {"bicubic", "L2 network", "SRGAN", "real digits"}
+    mlp = {row[:30].strip(): row[30:].split()[1].rstrip("%") for row in output("sr_rows = {").splitlines()[1:]}
+
+    def points(a: str, b: str) -> float:
+        return round(float(a) - float(b), 1)
+
+    sr, l2 = at_28["SRGAN"], at_28["L2 network"]
+    assert f"the SVM trained on 28×28 digits reads the SRGAN's outputs {sr} % of the time, within 0.1 points" in prose
+    assert f"within 0.1 points of the 7×7 SVM's {at_7} %, and the L2 network's {l2} %" in prose
+    assert abs(points(at_7, sr)) <= 0.1
+    assert f"(real test digits {at_28['real digits']} %, bicubic blobs {at_28['bicubic']} %)" in prose
+    assert f"at least {points(sr, mlp['SRGAN'])} of the {points(at_7, mlp['SRGAN'])} points" in prose
+    assert f"less well than the SVM too ({mlp['real digits']} % against {at_28['real digits']} %)" in prose
+    gap = abs(points(l2, sr))
+    assert f"beyond the noise ({gap} points, less than one standard error" in prose and gap < 0.7
+    assert f"the upscaler's outputs {sr} % of the time, as often as an SVM reads the 7×7 inputs ({at_7} %)" in prose
