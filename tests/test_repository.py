@@ -289,3 +289,20 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     gap = abs(points(l2, sr))
     assert f"beyond the noise ({gap} points, less than one standard error" in prose and gap < 0.7
     assert f"the upscaler's outputs {sr} % of the time, as often as an SVM reads the 7×7 inputs ({at_7} %)" in prose
+
+
+def test_under_xdist_each_worker_takes_its_share_of_the_cores():
+    """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
+    TensorFlow's ops and the BLAS of numpy on C // W threads, so the workers do not fight for the cores."""
+    import os
+
+    import numpy  # noqa: F401  (loads its BLAS, which threadpoolctl then reads)
+    from threadpoolctl import threadpool_info
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    blas = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+    assert blas and min(blas) >= 1
+    if workers > 1:  # the README's command: `pytest` runs `-n auto`
+        share = max(1, (os.cpu_count() or 1) // workers)
+        assert os.environ["TF_NUM_INTRAOP_THREADS"] == str(share)
+        assert blas == {share}, threadpool_info()
