@@ -209,6 +209,12 @@ def _lesson(stem: str):
     return prose, output
 
 
+def _score_rows(table: str) -> dict[str, list[str]]:
+    """The rows of a stored ``gl.translation.score_table`` print-out (a 30-character label, then the values): label ->
+    its values as the prose writes them ("95.6%" -> "95.6 %")."""
+    return {row[:30].strip(): [v.replace("%", " %") for v in row[30:].split()] for row in table.splitlines()[1:]}
+
+
 def test_prose_that_restates_a_stored_output_agrees_with_it():
     """Where the Markdown repeats what a cell of the same stored run printed (or how long it took, from the
     manifest), the two agree: a rebuild that moves the numbers fails here until the prose follows."""
@@ -249,11 +255,7 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"against {dcgan_fid:.3f}, section 6)" in prose  # the summary
 
     prose, output = _lesson("10_image_translation")
-    rows = {  # label -> [course clf, independent, FID, sharpness], as printed ("95.6%" -> "95.6 %")
-        row[:36].strip(): [v.replace("%", " %") for v in row[36:].split()]
-        for row in output("ablation = {}").splitlines()
-        if row.startswith(("lambda", "real"))
-    }
+    rows = _score_rows(output("ablation = {}"))  # label -> [course clf, independent, FID, sharpness]
     l100, l0, l1 = rows["lambda = 100"], rows["lambda = 0 (adversarial only)"], rows["lambda = inf (L1 only)"]
     real = rows["real digits"]
     assert f"{l1[0]} against {l100[0]} by the course classifier and {l1[1]} against {l100[1]} by the" in prose
@@ -274,7 +276,7 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     large = output("# The same kind of reader at 28x28")
     at_28 = {m[1].strip(): m[2] for m in re.finditer(printed, large, re.MULTILINE)}
     assert set(at_28) == {"bicubic", "L2 network", "SRGAN", "real digits"}
-    mlp = {row[:30].strip(): row[30:].split()[1].rstrip("%") for row in output("sr_rows = {").splitlines()[1:]}
+    mlp = {label: values[1][:-2] for label, values in _score_rows(output("sr_rows = {")).items()}  # independent
 
     def points(a: str, b: str) -> float:
         return round(float(a) - float(b), 1)
@@ -289,6 +291,7 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     gap = abs(points(l2, sr))
     assert f"beyond the noise ({gap} points, less than one standard error" in prose and gap < 0.7
     assert f"the upscaler's outputs {sr} % of the time, as often as an SVM reads the 7×7 inputs ({at_7} %)" in prose
+    assert f"the independent reader misses at least {points(sr, mlp['SRGAN'])} points of it" in prose  # the summary
 
 
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
