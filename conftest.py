@@ -5,6 +5,8 @@ inherits this environment, so lessons train with their CI budgets.
 """
 
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("GAN_LESSONS_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -18,3 +20,16 @@ if _WORKERS > 1:
     _SHARE = str(max(1, (os.cpu_count() or 1) // _WORKERS))
     for _name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_name, _SHARE)
+
+# Every temporary file of a run goes into one folder of its own, removed when the run ends: above all the checkpoints
+# each fast-mode notebook kernel writes (gan_lessons.notebook.run_dir, 20-70 MB a lesson), which nothing else deletes
+# because nbval stops its kernels without running their exit handlers -- before, each run of the suite left some
+# 250 MB in the system's temporary folder.  Kernels and other child processes inherit TMPDIR; under pytest-xdist each
+# worker makes its own folder inside the controller's.
+_SCRATCH = tempfile.mkdtemp(prefix="gan-lessons-tests-")
+os.environ["TMPDIR"] = _SCRATCH
+tempfile.tempdir = None  # this process too, from here on
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SCRATCH, ignore_errors=True)

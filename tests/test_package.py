@@ -150,6 +150,23 @@ def test_run_dir_keeps_real_runs_and_isolates_fast_mode(monkeypatch, tmp_path, c
     assert "Not in Colab" in capsys.readouterr().out
 
 
+def test_a_fast_mode_run_dir_is_removed_when_the_process_ends(tmp_path):
+    """Each fast-mode notebook run writes checkpoints (tens of MB) to a fresh folder; none may outlive its kernel."""
+    code = (
+        "from gan_lessons import notebook\n"
+        "path = notebook.run_dir('03_dcgan')\n"
+        "(path / 'checkpoint.weights.h5').write_bytes(b'0' * 1000)\n"
+        "(path / 'grids').mkdir()\n"
+        "print(path)\n"
+    )
+    env = {**os.environ, config.FAST_ENV: "1", "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.parent == tmp_path and path.name.startswith("03_dcgan-fast-")
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("name", ["vanilla", "cgan", "srgan", "cyclegan"])
 def test_recipe_training_data_fits_its_gan(name):
     """What the CLI and lesson 10's trained_model train each recipe on: the right images and labels for its GAN."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import inspect
 import io
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -145,9 +147,12 @@ def run_dir(name: str, drive: bool = False) -> Path:
     """Where a lesson keeps its checkpoints: ``runs/NAME`` beside the notebook, so a rerun
     continues training.  In Colab with ``drive=True``, a folder on the user's Google Drive
     (``MyDrive/gan-lessons/runs/NAME``), so a new runtime after a disconnect resumes too.
-    In fast mode a fresh temporary folder, so CI runs never mix with a student's real run."""
+    In fast mode a fresh temporary folder, so CI runs never mix with a student's real run; it is
+    removed when the process ends normally (a kernel shut down or restarted from Jupyter)."""
     if fast_mode():
-        return Path(tempfile.mkdtemp(prefix=f"{name}-fast-"))
+        path = Path(tempfile.mkdtemp(prefix=f"{name}-fast-"))
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        return path
     path = Path("runs") / name
     if drive and in_colab():
         from google.colab import drive as colab_drive  # only exists in Colab
