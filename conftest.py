@@ -22,10 +22,11 @@ if _WORKERS > 1:
         os.environ.setdefault(_name, _SHARE)
 
 # Every temporary file of a run goes into one folder of its own, removed when the run ends: above all the checkpoints
-# each fast-mode notebook kernel writes (gan_lessons.notebook.run_dir, 20-70 MB a lesson), which nothing else deletes
-# because nbval stops its kernels without running their exit handlers -- before, each run of the suite left some
-# 250 MB in the system's temporary folder.  Kernels and other child processes inherit TMPDIR; under pytest-xdist each
-# worker makes its own folder inside the controller's.
+# each fast-mode notebook kernel writes (gan_lessons.notebook.run_dir: 19-67 MB a lesson, 214 MB for the six lessons
+# that train), which nothing else deletes because nbval stops its kernels without running their exit handlers --
+# before, every run of the suite left them in the system's temporary folder.  Kernels and other child processes
+# inherit TMPDIR; under pytest-xdist each worker makes its own folder inside the controller's.  pytest's own tmp_path
+# folders go too: to keep them for a look after a failure, pass --basetemp=DIR.
 _SCRATCH = tempfile.mkdtemp(prefix="gan-lessons-tests-")
 os.environ["TMPDIR"] = _SCRATCH
 tempfile.tempdir = None  # this process too, from here on

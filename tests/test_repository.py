@@ -332,7 +332,8 @@ def test_two():
 @pytest.mark.parametrize("workers", ["0", "2"])
 def test_a_run_of_the_suite_leaves_no_temporary_files_behind(tmp_path, workers):
     """conftest.py: what the tests and the processes they start (nbval's kernels) write to the temporary folder is
-    removed when the run ends, with or without pytest-xdist -- before, every run left ~250 MB of checkpoints."""
+    removed when the run ends, with or without pytest-xdist -- before, every run left the lessons' checkpoints
+    (214 MB)."""
     import os
     import sys
 
