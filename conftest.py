@@ -6,7 +6,10 @@ inherits this environment, so lessons train with their CI budgets.
 
 import os
 import shutil
+import sys
 import tempfile
+from collections import defaultdict
+from pathlib import Path
 
 os.environ.setdefault("GAN_LESSONS_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -34,3 +37,35 @@ tempfile.tempdir = None  # this process too, from here on
 
 def pytest_unconfigure(config):
     shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+# Under pytest-xdist the longest units of work (test modules, notebooks) are handed out first, from the seconds
+# recorded in tests/durations.json, so that both workers finish together (tests/suite_order.py).
+sys.path.insert(0, str(Path(__file__).parent / "tests"))
+import suite_order  # noqa: E402
+
+_MEASURED: dict[str, float] = defaultdict(float)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-durations",
+        action="store_true",
+        help="write how long each test module and notebook took to tests/durations.json (pytest-xdist hands out "
+        "the longest first)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker collects; all reorder alike
+        order = suite_order.longest_first([item.nodeid for item in items], suite_order.read())
+        items[:] = [items[i] for i in order]
+
+
+def pytest_runtest_logreport(report):
+    _MEASURED[suite_order.scope(report.nodeid)] += report.duration  # setup, call and teardown
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if session.config.getoption("--record-durations") and not hasattr(session.config, "workerinput"):
+        suite_order.write(dict(_MEASURED))

@@ -2,8 +2,10 @@
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,8 +299,6 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
     TensorFlow's ops and the BLAS of numpy on C // W threads, so the workers do not fight for the cores."""
-    import os
-
     import numpy  # noqa: F401  (loads its BLAS, which threadpoolctl then reads)
     from threadpoolctl import threadpool_info
 
@@ -334,8 +334,6 @@ def test_a_run_of_the_suite_leaves_no_temporary_files_behind(tmp_path, workers):
     """conftest.py: what the tests and the processes they start (nbval's kernels) write to the temporary folder is
     removed when the run ends, with or without pytest-xdist -- before, every run left the lessons' checkpoints
     (214 MB)."""
-    import os
-    import sys
 
     system_tmp, paths = tmp_path / "system-tmp", tmp_path / "paths.txt"
     system_tmp.mkdir()
@@ -350,3 +348,37 @@ def test_a_run_of_the_suite_leaves_no_temporary_files_behind(tmp_path, workers):
     assert len(left) == 4 and all(Path(p).is_relative_to(system_tmp) for p in left), left  # TMPDIR was inherited
     assert not any(Path(p).exists() for p in left)
     assert list(system_tmp.iterdir()) == []
+
+
+def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
+    """tests/suite_order.py: under pytest-xdist the test modules and notebooks go out longest first, as recorded, a
+    unit not in the record before all others; a unit's tests keep their order (a notebook's cells run in order)."""
+    import suite_order
+
+    nodeids = ["t/a.py::x", "t/a.py::y", "n/01.ipynb::Cell 0", "n/01.ipynb::Cell 1", "t/b.py::C::z", "t/new.py::w"]
+    seconds = {"t/a.py": 3.0, "n/01.ipynb": 40.0, "t/b.py::C": 3.0}
+    order = [nodeids[i] for i in suite_order.longest_first(nodeids, seconds)]
+    assert order == ["t/new.py::w", *nodeids[2:4], *nodeids[:2], "t/b.py::C::z"]
+
+    # The record: every unit this suite runs is in it, written by the command it names.
+    record = json.loads(suite_order.RECORD.read_text())
+    assert record["command"] == suite_order.COMMAND == "python -m pytest --record-durations"
+    units = {p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("notebooks/*.ipynb")]}
+    assert units <= set(record["seconds"]), sorted(units - set(record["seconds"]))
+    import tomllib
+
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert "--dist loadscope --no-loadscope-reorder" in addopts  # else xdist puts the units with most tests first
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # this run (the README command's): collected in that order
+        collected = [item.nodeid for item in request.session.items]
+        assert suite_order.longest_first(collected, suite_order.read()) == list(range(len(collected)))
+
+    # Recording merges: units measured replace their entry, others stay, units whose file is gone are dropped.
+    copy = tmp_path / "tests" / "durations.json"
+    copy.parent.mkdir()
+    (tmp_path / "kept.py").write_text("")
+    copy.write_text(json.dumps({"seconds": {"kept.py": 5.0, "gone.py": 9.0, "remeasured.py": 1.0}}))
+    (tmp_path / "remeasured.py").write_text("")
+    suite_order.write({"remeasured.py": 2.04}, copy)
+    assert suite_order.read(copy) == {"kept.py": 5.0, "remeasured.py": 2.0}
+    assert suite_order.read(tmp_path / "missing.json") == {}
