@@ -364,7 +364,8 @@ def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
     record = json.loads(suite_order.RECORD.read_text())
     assert record["command"] == suite_order.COMMAND == "python -m pytest --record-durations"
     units = {p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("notebooks/*.ipynb")]}
-    assert units <= set(record["seconds"]), sorted(units - set(record["seconds"]))
+    missing = sorted(units - set(record["seconds"]))
+    assert not missing, f"{missing} not in tests/durations.json: run `{suite_order.COMMAND}` to record them"
     import tomllib
 
     addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
