@@ -15,9 +15,14 @@ from packaging.specifiers import SpecifierSet
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pyproject() -> dict:
+    """All of pyproject.toml."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
 def project() -> dict:
     """The ``[project]`` table of pyproject.toml."""
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return pyproject()["project"]
 
 
 def requirements(source: str = "pyproject.toml") -> dict[str, SpecifierSet]:

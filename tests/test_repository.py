@@ -366,9 +366,9 @@ def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
     units = {p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("notebooks/*.ipynb")]}
     missing = sorted(units - set(record["seconds"]))
     assert not missing, f"{missing} not in tests/durations.json: run `{suite_order.COMMAND}` to record them"
-    import tomllib
+    from declared import pyproject
 
-    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"]
     assert "--dist loadscope --no-loadscope-reorder" in addopts  # else xdist puts the units with most tests first
     if os.environ.get("PYTEST_XDIST_WORKER"):  # this run (the README command's): collected in that order
         collected = [item.nodeid for item in request.session.items]
