@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from .errors import CheckpointError, TrainingDivergedError
 from .losses import get_discriminator_loss, get_generator_loss
-from .validate import check_unit_range
+from .validate import check_positive_int, check_unit_range
 
 if keras.backend.backend() != "tensorflow":
     raise ImportError(
@@ -118,6 +118,7 @@ class GAN(keras.Model):
         if d_optimizer is g_optimizer:
             raise ValueError("Give each player its own optimizer: they keep separate state.")
         super().compile(optimizer=None, **kwargs)
+        self.forget_train_functions()
         if keras.mixed_precision.global_policy().name == "mixed_float16":
             LSO = keras.optimizers.LossScaleOptimizer
             d_optimizer = d_optimizer if isinstance(d_optimizer, LSO) else LSO(d_optimizer)
@@ -245,7 +246,29 @@ class GAN(keras.Model):
                 if labels is None
                 else tf.nest.map_structure(lambda a: tf.Variable(a, trainable=False, name="training_labels"), labels)
             )
-        self.train_function = None  # the compiled step captured the old variables: rebuild it
+        self.forget_train_functions()  # the compiled steps captured the old variables: rebuild them
+
+    def set_steps_per_execution(self, k: int) -> None:
+        """Run ``k`` training steps per call into the compiled graph.  Keras builds its train function for one
+        value of ``steps_per_execution``, so a new value means a new function: traced again and, under XLA,
+        compiled again (4-5 s for the mode-collapse lab's dense WGAN-GP on a 2-core CPU).
+        :func:`gan_lessons.core.training.train` runs an epoch's last few steps one per execution and then switches
+        back, and lesson 11 trains its films in 8 parts, so the function built for each value is kept and put back
+        -- until :meth:`compile` or training data of another shape make it stale (:meth:`forget_train_functions`)."""
+        check_positive_int("steps_per_execution", k)
+        current = getattr(self, "steps_per_execution", 1) or 1
+        if current == k:
+            return
+        kept = self.__dict__.setdefault("_train_functions", {})  # not an attribute Keras tracks
+        if self.train_function is not None:
+            kept[current, bool(self.jit_compile)] = self.train_function
+        self.steps_per_execution = k
+        self.train_function = kept.get((k, bool(self.jit_compile)))
+
+    def forget_train_functions(self) -> None:
+        """Drop every compiled train function: the next ``fit`` builds one for the current settings."""
+        self.__dict__["_train_functions"] = {}
+        self.train_function = None
 
     # -- the pieces every training step shares -----------------------------------------
     def scaled_loss(self, optimizer, loss):

@@ -136,9 +136,7 @@ def _plan(done: int, steps: int, steps_per_epoch: int, k: int) -> list[tuple[int
 
 
 def _set_steps_per_execution(gan: GAN, k: int) -> None:
-    if getattr(gan, "steps_per_execution", 1) != k:
-        gan.steps_per_execution = k
-        gan.train_function = None  # rebuilt by the next fit
+    gan.set_steps_per_execution(k)  # keeps the train function built for each value (no new trace or compile)
 
 
 def write_run_info(out_dir: Path, info: dict) -> None:
