@@ -251,10 +251,11 @@ class GAN(keras.Model):
     def set_steps_per_execution(self, k: int) -> None:
         """Run ``k`` training steps per call into the compiled graph.  Keras builds its train function for one
         value of ``steps_per_execution``, so a new value means a new function: traced again and, under XLA,
-        compiled again (4-5 s for the mode-collapse lab's dense WGAN-GP on a 2-core CPU).
+        compiled again (seconds each time for a dense model on a CPU, where the course compiles them with XLA).
         :func:`gan_lessons.core.training.train` runs an epoch's last few steps one per execution and then switches
-        back, and lesson 11 trains its films in 8 parts, so the function built for each value is kept and put back
-        -- until :meth:`compile` or training data of another shape make it stale (:meth:`forget_train_functions`)."""
+        back, and lesson 11 trains its film of the ring in 8 parts, so the function built for each value is kept
+        and put back -- until :meth:`compile` or training data of another shape make it stale
+        (:meth:`forget_train_functions`)."""
         check_positive_int("steps_per_execution", k)
         current = getattr(self, "steps_per_execution", 1) or 1
         if current == k:
