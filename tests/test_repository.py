@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import suite_order
+from declared import pyproject
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -353,8 +355,6 @@ def test_a_run_of_the_suite_leaves_no_temporary_files_behind(tmp_path, workers):
 def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
     """tests/suite_order.py: under pytest-xdist the test modules and notebooks go out longest first, as recorded, a
     unit not in the record before all others; a unit's tests keep their order (a notebook's cells run in order)."""
-    import suite_order
-
     nodeids = ["t/a.py::x", "t/a.py::y", "n/01.ipynb::Cell 0", "n/01.ipynb::Cell 1", "t/b.py::C::z", "t/new.py::w"]
     seconds = {"t/a.py": 3.0, "n/01.ipynb": 40.0, "t/b.py::C": 3.0}
     order = [nodeids[i] for i in suite_order.longest_first(nodeids, seconds)]
@@ -366,8 +366,6 @@ def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
     units = {p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("tests/test_*.py"), *ROOT.glob("notebooks/*.ipynb")]}
     missing = sorted(units - set(record["seconds"]))
     assert not missing, f"{missing} not in tests/durations.json: run `{suite_order.COMMAND}` to record them"
-    from declared import pyproject
-
     addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"]
     assert "--dist loadscope --no-loadscope-reorder" in addopts  # else xdist puts the units with most tests first
     if os.environ.get("PYTEST_XDIST_WORKER"):  # this run (the README command's): collected in that order

@@ -115,8 +115,8 @@ class _TrainFunctions(keras.callbacks.Callback):
 @pytest.mark.device
 def test_switching_steps_per_execution_keeps_the_function_built_for_each_value():
     """train() runs an epoch's last steps one per execution and switches back; lesson 11 trains a film in 8 parts.
-    Each switch used to build a new train function (a new trace and, under XLA, a new compile: a film of the lab took
-    106.5 s instead of 61.7 s).  The function built for each value is put back, and dropped once stale."""
+    Each switch used to build a new train function (a new trace and, under XLA, a new compile).  The function built
+    for each value is put back, and dropped once stale."""
     gan = GAN(
         vanilla.build_mlp_generator(latent_dim=8, hidden_units=(16,)),
         vanilla.build_mlp_discriminator(hidden_units=(16,)),

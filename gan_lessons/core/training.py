@@ -85,11 +85,11 @@ def train(
         # Keras 3 fails to run several steps per execution across replicas (its multi-step
         # loop cannot hold the optimizer's cross-replica merge, keras-team/keras#19246).
         print(f"Training on {gan.distribute_strategy.num_replicas_in_sync} replicas: steps_per_execution 1, not {k}.")
-        _set_steps_per_execution(gan, 1)
+        gan.set_steps_per_execution(1)
         k = 1
     try:
         for initial_epoch, epochs, n_steps, per_execution in _plan(done, steps, steps_per_epoch, k):
-            _set_steps_per_execution(gan, per_execution)
+            gan.set_steps_per_execution(per_execution)
             h = gan.fit(
                 batches(),
                 initial_epoch=initial_epoch,
@@ -109,7 +109,7 @@ def train(
             print(f"Interrupted at step {gan.step}; the model keeps what it has learned so far.")
         raise
     finally:
-        _set_steps_per_execution(gan, k)
+        gan.set_steps_per_execution(k)
     return saver.history if saver else history
 
 
@@ -133,10 +133,6 @@ def _plan(done: int, steps: int, steps_per_epoch: int, k: int) -> list[tuple[int
     if rest % k:
         runs.append((epoch, epoch + 1, rest % k, 1))
     return runs
-
-
-def _set_steps_per_execution(gan: GAN, k: int) -> None:
-    gan.set_steps_per_execution(k)  # keeps the train function built for each value (no new trace or compile)
 
 
 def write_run_info(out_dir: Path, info: dict) -> None:
