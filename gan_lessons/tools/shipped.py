@@ -89,20 +89,27 @@ def load_weights(name: str, model, part: str = "generator"):
     key = "sha256" if part == "generator" else f"sha256_{part}"
     if key not in info:
         raise PretrainedError(f"The {name!r} record has no {part!r} weights; train the model instead.")
+    return load_checked(model, path, info[key], info["remade_by"])
+
+
+def load_checked(model, path: Path, expected_sha256: str, remade_by: str):
+    """Load the shipped weights file ``path`` into ``model`` after checking it against its recorded SHA-256;
+    a missing, damaged or ill-fitting file is a :class:`PretrainedError` that says how to restore it
+    (``remade_by``: the command that remakes it)."""
     if not path.exists():
         raise PretrainedError(
             f"{path} is missing: restore it (`git checkout -- data/{path.name}` in a clone), reinstall the course "
-            f"package, or remake it with `{info['remade_by']}`."
+            f"package, or remake it with `{remade_by}`."
         )
     found = sha256(path)
-    if found != info[key]:
+    if found != expected_sha256:
         raise PretrainedError(
             f"{path.name} does not match its recorded SHA-256 "
-            f"(expected {info[key][:12]}..., found {found[:12]}...): the file is damaged or was replaced. "
-            f"Restore it with git, or remake it with `{info['remade_by']}`."
+            f"(expected {expected_sha256[:12]}..., found {found[:12]}...): the file is damaged or was replaced. "
+            f"Restore it with git, or remake it with `{remade_by}`."
         )
     try:
         model.load_weights(path)
     except Exception as exc:
-        raise PretrainedError(f"{path.name} does not fit this generator ({exc}).") from exc
+        raise PretrainedError(f"{path.name} does not fit the model {model.name!r} ({exc}).") from exc
     return model
