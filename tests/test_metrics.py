@@ -139,6 +139,33 @@ def test_shipped_classifier_is_small_and_accurate():
     )
 
 
+def test_the_independent_reader_ships_reads_what_its_record_says_and_refuses_a_damaged_file(tmp_path, monkeypatch):
+    from gan_lessons.tools import shipped
+
+    report = classifier.independent_report()
+    assert report["command"] == "python scripts/make_classifier.py --independent"
+    reader = classifier.independent_classifier()
+    assert reader is classifier.independent_classifier()  # loaded once per process
+    assert "conv" not in " ".join(layer.name for layer in reader.layers)  # an MLP: nothing shared with the CNN
+    for split in ("test", "reference"):
+        images, labels = getattr(classifier.digit_splits(), split)
+        assert classifier.accuracy(reader, images, labels) == pytest.approx(report[f"{split}_accuracy"], abs=1e-3)
+    # It must read real digits well, or what it cannot read in a model's outputs may be its own fault.
+    assert report["test_accuracy"] >= 0.96
+    damaged = tmp_path / classifier.INDEPENDENT_WEIGHTS.name
+    damaged.write_bytes(classifier.INDEPENDENT_WEIGHTS.read_bytes()[:-100])
+    monkeypatch.setattr(classifier, "INDEPENDENT_WEIGHTS", damaged)
+    monkeypatch.setattr(classifier, "_CACHE", {})
+    with pytest.raises(shipped.PretrainedError, match="recorded SHA-256.*make_classifier.py --indep"):
+        classifier.independent_classifier()
+    damaged.unlink()
+    with pytest.raises(shipped.PretrainedError, match="is missing: restore it"):
+        classifier.independent_classifier()
+    monkeypatch.setattr(classifier, "INDEPENDENT_REPORT", tmp_path / "independent_reader.json")
+    with pytest.raises(shipped.PretrainedError, match="independent_reader.json is missing.*--independent"):
+        classifier.independent_classifier()
+
+
 def test_splits_are_disjoint_and_balanced():
     s = classifier.digit_splits()
     for _, labels in (s.train, s.reference, s.test):

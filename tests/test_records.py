@@ -71,11 +71,36 @@ def _modes(model: str, dataset: str, seeds):
     return pick
 
 
+def _search_shares(runs: slice, reader: str = "independent_accuracy"):
+    """The last validation share of the content-weight search's ``runs`` (0-2: the three plain weights, 3: the
+    class-aware run, 4: the pixel-loss network), by ``reader``."""
+    return lambda record: [run["validation"][-1][reader] for run in record["runs"][runs]]
+
+
+def _plain_spread(record) -> float:
+    shares = _search_shares(slice(0, 3))(record)
+    return round(100 * (max(shares) - min(shares)), 1)
+
+
+def _late_readings(record) -> list[dict]:
+    """The CycleGAN's last four validation readings (from 2,480 steps to the end of the run)."""
+    return record["validation"][-4:]
+
+
+def _late_spread(record, reader: str | None = None) -> float:
+    """How far the CycleGAN's share moved over its last four validation readings: by ``reader``, or the larger
+    of the two readers' ranges."""
+    readers = [reader] if reader else ["accuracy", "independent_accuracy"]
+    spreads = [[row[r] for row in _late_readings(record)] for r in readers]
+    return max(round(100 * (max(s) - min(s)), 1) for s in spreads)
+
+
 PCT0, PCT1, F0, F1, F2 = _pct(0), _pct(1), _fixed(0), _fixed(1), _fixed(2)
 P2P, CYC, SR = "pix2pix_generator.json", "cyclegan_generator.json", "srgan_generator.json"
 SR_SEARCH = "srgan_content_weight.json"
 DCGAN, CGAN, STYLE = "dcgan_generator.json", "cgan_generator.json", "stylegan_generator.json"
 CLF, TOY = "digit_classifier.json", "toy_lab.json"
+READER = "independent_reader.json"
 DEVICE = "cpu_device_choices.json"
 L03, L04 = "notebooks/03_dcgan.ipynb", "notebooks/04_conditional_gan.ipynb"
 L05 = "notebooks/05_wgan_gp.ipynb"
@@ -100,7 +125,7 @@ QUOTES = [
     (README, "conditional DCGAN, 7,000 steps, about {} minutes", [(CGAN, "train_seconds", _minutes)]),
     (README, "style-based generator, 5,000 steps, about {} minutes", [(STYLE, "train_seconds", _minutes)]),
     (README, "6,000 steps, about {} minutes", [(P2P, "train_seconds", _minutes)]),
-    (README, "3,000 steps, about {} minutes (shared cores)", [(CYC, "train_seconds", _minutes)]),
+    (README, "3,000 steps, about {} minutes", [(CYC, "train_seconds", _minutes)]),
     (README, "{} test accuracy, remade by", [(CLF, "test_accuracy", PCT1)]),
     (
         README,
@@ -142,6 +167,17 @@ QUOTES = [
     # data/README.md: what each shipped file is
     (DATA_README, "(about {} s on a 2-core CPU)", [(CLF, "seconds", F0)]),
     (DATA_README, "({} on the 1,000 test digits)", [(CLF, "test_accuracy", PCT1)]),
+    (DATA_README, "`independent_reader.weights.h5` ({}, float16)", [(READER, "bytes", _mib)]),
+    (
+        DATA_README,
+        "(784-1024-512-10, {} parameters) that shares nothing",
+        [(READER, "parameters", lambda v: f"{v:,}")],
+    ),
+    (
+        DATA_README,
+        "zooms, {} s on a 2-core CPU; {} of the 1,000 test digits and {} of the 1,000 reference digits read correctly",
+        [(READER, "seconds", F0), (READER, "test_accuracy", PCT1), (READER, "reference_accuracy", PCT1)],
+    ),
     (
         DATA_README,
         "`dcgan_generator.weights.h5` ({}, float16) | lesson 03's pretrained DCGAN generator: "
@@ -181,8 +217,8 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "content weight {} (chosen on a validation split: `srgan_content_weight.json`), {} s (measured while other "
-        "jobs shared the same 2 cores); {} read correctly by the "
+        "content weight {} (chosen on a validation split: `srgan_content_weight.json`), {} s on a 2-core CPU; {} read "
+        "correctly by the "
         "independent reader (bicubic {}), {} by the course classifier whose features its content loss uses "
         "(bicubic {}), FID {} ({})",
         [
@@ -198,10 +234,11 @@ QUOTES = [
     ),
     (
         DATA_README,
-        "{} s (measured while other jobs shared the same 2 cores); {} of 500 held-out scikit-learn digits read as "
+        "then moved within {} points), {} s on a 2-core CPU; {} of 500 held-out scikit-learn digits read as "
         "their true digit after translation "
         "({} by the independent reader; {} and {} untranslated), FID {} ({})",
         [
+            (CYC, _late_spread, F1),
             (CYC, "train_seconds", F0),
             (CYC, "scores.accuracy", PCT1),
             (CYC, "scores.independent_accuracy", PCT1),
@@ -379,8 +416,38 @@ QUOTES = [
     ),
     (L08, "and so is its density ({} against", [(DCGAN, "scores.density", F2)]),
     # lesson 10: the shipped translation models
+    (
+        L10,
+        "the three weights lie within {} points of each other ({} to {}), less than one and a half standard errors",
+        [
+            (SR_SEARCH, _plain_spread, F1),
+            (SR_SEARCH, lambda r: min(_search_shares(slice(0, 3))(r)), lambda v: f"{100 * v:.1f}"),
+            (SR_SEARCH, lambda r: max(_search_shares(slice(0, 3))(r)), PCT1),
+        ],
+    ),
+    (
+        L10,
+        "picked {}, and the shipped upscaler uses it. The pixel-loss network trained for the same 2,000 steps "
+        "reads {},",
+        [(SR_SEARCH, "chosen_content_weight", F0), (SR_SEARCH, "runs.4.validation.-1.independent_accuracy", PCT1)],
+    ),
+    (
+        L10,
+        "pixel-loss network's digits\n({}) about as well as the adversarial runs' ({} to {})",
+        [
+            (SR_SEARCH, "runs.4.validation.-1.accuracy", PCT1),
+            (SR_SEARCH, lambda r: min(_search_shares(slice(0, 4), "accuracy")(r)), lambda v: f"{100 * v:.1f}"),
+            (SR_SEARCH, lambda r: max(_search_shares(slice(0, 4), "accuracy")(r)), PCT1),
+        ],
+    ),
+    (
+        L10,
+        "from 2,480 steps to 3,000, where the budget stops\nfor time, it moved within {} points by the course classifier "
+        "and {} points by the independent reader",
+        [(CYC, lambda r: _late_spread(r, "accuracy"), F1), (CYC, lambda r: _late_spread(r, "independent_accuracy"), F1)],
+    ),
     (L10, "6,000 steps, about {} minutes on a CPU", [(P2P, "train_seconds", _minutes)]),
-    (L10, "3,000 steps, about {} minutes on a CPU shared with other jobs", [(CYC, "train_seconds", _minutes)]),
+    (L10, "3,000 steps, about {} minutes on a 2-core CPU", [(CYC, "train_seconds", _minutes)]),
     (
         L10,
         "read as the true digit {} of the time (FID {}), against\n  {} (FID {}) for the edge maps",
@@ -458,6 +525,30 @@ def test_quoted_numbers_agree_with_their_record(where, sentence, numbers):
 def test_the_formats_round_as_the_prose_does():
     assert PCT1(0.956) == "95.6 %" and PCT0(0.649) == "65 %" and F1(17.857) == "17.9" and _minutes(564.7) == "9"
     assert not math.isnan(_value(DCGAN, "scores.fid"))
+
+
+def test_lesson_10s_reading_of_the_content_weight_search_holds():
+    """What lesson 10 concludes from the search: the three weights lie within one and a half standard errors of
+    one another by the independent reader, and no adversarial run reads more digits than the pixel-loss network."""
+    record = json.loads((DATA / SR_SEARCH).read_text())
+    plain = _search_shares(slice(0, 3))(record)
+    standard_error = math.sqrt(max(plain) * (1 - max(plain)) / 1000)
+    assert max(plain) - min(plain) < 1.5 * standard_error
+    assert _search_shares(slice(4, 5))(record)[0] >= max(_search_shares(slice(0, 4))(record))
+
+
+def test_lesson_10s_reading_of_the_cyclegan_curve_holds():
+    """Lesson 10 (and data/README.md): by both readers the CycleGAN's validation share rose until about 2,500 steps,
+    then moved less than two standard errors of a share of 300 digits over the last four readings, 2,480 to 3,000."""
+    record = json.loads((DATA / CYC).read_text())
+    steps = [row["step"] for row in record["validation"]]
+    assert [row["step"] for row in _late_readings(record)] == [2480, 2728, 2976, 3000] and steps[-1] == record["steps"]
+    for reader in ("accuracy", "independent_accuracy"):
+        late = [row[reader] for row in _late_readings(record)]
+        standard_error = math.sqrt(max(late) * (1 - max(late)) / 300)
+        assert _late_spread(record, reader) / 100 < 2 * standard_error
+        assert max(late) > record["validation"][0][reader] + 0.1  # it did rise before: by more than 10 points
+    assert round(100 * math.sqrt(0.93 * 0.07 / 300), 1) == 1.5  # the standard error the lesson quotes
 
 
 def test_the_device_helpers_cpu_defaults_rest_on_their_record():

