@@ -272,6 +272,11 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"the same {round(float(l100[0][:-2]) * 10)} of 1,000 digits" in prose
     assert float(l0[0][:-2]) < float(l100[0][:-2]) - 5  # "lambda = 0 reads clearly fewer digits correctly"
 
+    # The scoreboard's check: "All three models gain more than 10 points with either reader"
+    verdicts = re.findall(r"by 10 points by both: (True|False)", output("# NBVAL_CHECK_OUTPUT\npairs = ("))
+    assert len(verdicts) == 3 and "All three models gain more than 10 points with either reader" in prose
+    assert verdicts == ["True"] * 3
+
     # CycleGAN: the round trips of misread and correctly read translations, and with noise on the way
     trips = output("cyc_scores = gl.translation.evaluate_outputs(")
     right, wrong = re.search(r"correctly read ([\d.]+), misread ([\d.]+)", trips).groups()
@@ -406,3 +411,34 @@ def test_the_suite_hands_out_its_longest_units_of_work_first(tmp_path, request):
     suite_order.write({"remeasured.py": 2.04}, copy)
     assert suite_order.read(copy) == {"kept.py": 5.0, "remeasured.py": 2.0}
     assert suite_order.read(tmp_path / "missing.json") == {}
+
+
+def test_make_pretrained_rescore_changes_only_the_scores_and_refuses_a_record_with_a_training_curve(
+    tmp_path, monkeypatch
+):
+    """``scripts/make_pretrained.py NAME --rescore`` (used when lesson 10's independent reader changed): the shipped
+    weights are scored again and only the record's ``scores`` change; a record whose validation curve was read
+    during training by the old judge cannot be rescored, only remade."""
+    import shutil
+
+    from gan_lessons.tools import shipped
+
+    make_pretrained = _load_script("make_pretrained")
+    for path in (ROOT / "data").glob("pix2pix_generator.*"):
+        shutil.copy(path, tmp_path)
+    shutil.copy(ROOT / "data" / "srgan_generator.json", tmp_path)
+    monkeypatch.setattr(shipped, "DATA_DIR", tmp_path)
+    scored = []
+
+    def score(name, generator):  # the real scoring is what test_translation holds to the record
+        scored.append((name, generator.name))
+        return {"accuracy": 0.5}
+
+    monkeypatch.setattr(make_pretrained, "score", score)
+    before = json.loads((tmp_path / "pix2pix_generator.json").read_text())
+    assert make_pretrained.rescore("pix2pix") == 0
+    after = json.loads((tmp_path / "pix2pix_generator.json").read_text())
+    assert scored == [("pix2pix", "unet")] and after["scores"] == {"accuracy": 0.5}
+    assert {k: v for k, v in after.items() if k != "scores"} == {k: v for k, v in before.items() if k != "scores"}
+    with pytest.raises(SystemExit, match="validation curve measured during training: remake it instead"):
+        make_pretrained.rescore("srgan")

@@ -44,9 +44,9 @@ def compiled_srgan(
     for VGG) with weight 1, plus pixel MSE and the adversarial loss.  The weight was chosen on the task's
     validation split by ``scripts/select_content_weight.py`` (``data/srgan_content_weight.json``: weights 1, 10 and
     100 at 2,000 steps, read by the independent reader, within 1.5 standard errors of one another), never on the 1,000
-    test digits the lesson reports; the
-    shipped model's scores are in ``data/srgan_generator.json``.  ``num_classes=10``: class-aware, with an auxiliary
-    classifier in the discriminator as lesson 10's CycleGAN has (the shipped model does not use it)."""
+    test digits the lesson reports; the shipped model's scores are in ``data/srgan_generator.json``.
+    ``num_classes=10``: class-aware, with an auxiliary classifier in the discriminator as lesson 10's CycleGAN has
+    (the shipped model does not use it)."""
     classifier = load_classifier()
     features = keras.Model(classifier.input, classifier.get_layer(FEATURES).output, name="content_features")
 
