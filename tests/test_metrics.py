@@ -166,6 +166,14 @@ def test_the_independent_reader_ships_reads_what_its_record_says_and_refuses_a_d
         classifier.independent_classifier()
 
 
+def test_the_independent_readers_training_runs_and_learns_in_one_epoch():
+    # What `scripts/make_classifier.py --independent` runs, at 1 epoch of its 100: the network it trains is the one the
+    # shipped weights load into, and the augmentation layers stay out of it.
+    model, test_accuracy = classifier.train_independent_reader(epochs=1)
+    assert [w.shape for w in model.weights] == [w.shape for w in classifier.independent_classifier().weights]
+    assert test_accuracy > 0.5  # one epoch on 3,000 digits already reads most of them (chance: 0.1)
+
+
 def test_splits_are_disjoint_and_balanced():
     s = classifier.digit_splits()
     for _, labels in (s.train, s.reference, s.test):

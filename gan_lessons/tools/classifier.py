@@ -84,12 +84,22 @@ def train_classifier(epochs: int = 30, seed: int = 0, verbose: int = 0):
     """Train the classifier on the train split (with small random shifts); returns (model, test accuracy)."""
     import keras
 
+    def augment():
+        return [keras.layers.RandomTranslation(0.08, 0.08, fill_value=-1.0, seed=seed)]
+
+    return _train_on_the_train_split(build_classifier, augment, epochs, seed, verbose)
+
+
+def _train_on_the_train_split(build, augment, epochs: int, seed: int, verbose: int):
+    """Seed, build the network, and train it on the train split through the ``augment()`` layers (active only in
+    training), with Adam 1e-3 and batch 64; returns (model, test accuracy)."""
+    import keras
+
     keras.utils.set_random_seed(seed)
     splits = digit_splits(seed=0)
-    model = build_classifier()
-    augment = keras.Sequential([keras.layers.RandomTranslation(0.08, 0.08, fill_value=-1.0, seed=seed)])
+    model = build()
     inputs = keras.Input((28, 28, 1))
-    trainer = keras.Model(inputs, model(augment(inputs)))
+    trainer = keras.Model(inputs, model(keras.Sequential(augment())(inputs)))
     trainer.compile(
         optimizer=keras.optimizers.Adam(1e-3),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -171,25 +181,14 @@ def train_independent_reader(epochs: int = 100, seed: int = 1, verbose: int = 0)
     (model, test accuracy).  ``scripts/make_classifier.py --independent`` ships the result."""
     import keras
 
-    keras.utils.set_random_seed(seed)
-    splits = digit_splits(seed=0)
-    model = build_independent_reader()
-    augment = keras.Sequential(
-        [
+    def augment():
+        return [
             keras.layers.RandomTranslation(0.08, 0.08, fill_value=-1.0, seed=seed),
             keras.layers.RandomRotation(0.08, fill_value=-1.0, seed=seed),
             keras.layers.RandomZoom(0.1, fill_value=-1.0, seed=seed),
         ]
-    )
-    inputs = keras.Input((28, 28, 1))
-    trainer = keras.Model(inputs, model(augment(inputs)))
-    trainer.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    trainer.fit(*splits.train, batch_size=64, epochs=epochs, shuffle=True, verbose=verbose)
-    return model, accuracy(model, *splits.test)
+
+    return _train_on_the_train_split(build_independent_reader, augment, epochs, seed, verbose)
 
 
 def independent_report() -> dict:
