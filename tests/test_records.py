@@ -449,6 +449,14 @@ QUOTES = [
             (CYC, lambda r: _late_spread(r, "independent_accuracy"), F1),
         ],
     ),
+    (
+        L10,
+        "in the search of the content weight above it read {} against {} at the same weight,",
+        [
+            (SR_SEARCH, "runs.3.validation.-1.independent_accuracy", PCT1),
+            (SR_SEARCH, "runs.1.validation.-1.independent_accuracy", PCT1),
+        ],
+    ),
     (L10, "6,000 steps, about {} minutes on a CPU", [(P2P, "train_seconds", _minutes)]),
     (L10, "3,000 steps, about {} minutes on a 2-core CPU", [(CYC, "train_seconds", _minutes)]),
     (
@@ -538,6 +546,18 @@ def test_lesson_10s_reading_of_the_content_weight_search_holds():
     standard_error = math.sqrt(max(plain) * (1 - max(plain)) / 1000)
     assert max(plain) - min(plain) < 1.5 * standard_error
     assert _search_shares(slice(4, 5))(record)[0] >= max(_search_shares(slice(0, 4))(record))
+
+
+def test_lesson_10s_setup_cell_gives_the_training_times_of_its_records():
+    """The comment of lesson 10's parameter cell (code, so not in QUOTES' Markdown) quotes the range of the three
+    shipped models' training times, in minutes."""
+    records = [json.loads((DATA / name).read_text()) for name in (P2P, CYC, SR)]
+    minutes = sorted(int(_minutes(record["train_seconds"])) for record in records)
+    search = json.loads((DATA / SR_SEARCH).read_text())["runs"]
+    assert search[3]["run"].startswith("class-aware, content_weight=10") and search[1]["content_weight"] == 10
+    cells = json.loads((ROOT / L10).read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert f"(each {minutes[0]} to {minutes[-1]} minutes on a 2-core CPU, checkpointed" in code
 
 
 def test_lesson_10s_reading_of_the_cyclegan_curve_holds():

@@ -204,14 +204,9 @@ def independent_classifier():
     classifier does (``data/independent_reader.json``), so what it misreads in a model's outputs is seldom its own
     mistake."""
     if "independent" not in _CACHE:
-        from .shipped import PretrainedError, load_checked
+        from .shipped import load_checked, require
 
-        if not INDEPENDENT_REPORT.exists():
-            raise PretrainedError(
-                f"{INDEPENDENT_REPORT} is missing: restore it (`git checkout -- data/{INDEPENDENT_REPORT.name}` in a "
-                "clone), reinstall the course package, or remake it with "
-                "`python scripts/make_classifier.py --independent`."
-            )
+        require(INDEPENDENT_REPORT, "python scripts/make_classifier.py --independent")
         model = build_independent_reader()
         report = independent_report()
         load_checked(model, INDEPENDENT_WEIGHTS, report["sha256"], report["command"])

@@ -92,15 +92,20 @@ def load_weights(name: str, model, part: str = "generator"):
     return load_checked(model, path, info[key], info["remade_by"])
 
 
-def load_checked(model, path: Path, expected_sha256: str, remade_by: str):
-    """Load the shipped weights file ``path`` into ``model`` after checking it against its recorded SHA-256;
-    a missing, damaged or ill-fitting file is a :class:`PretrainedError` that says how to restore it
-    (``remade_by``: the command that remakes it)."""
+def require(path: Path, remade_by: str) -> None:
+    """A :class:`PretrainedError` saying how to restore ``path`` (a shipped file) if it is missing."""
     if not path.exists():
         raise PretrainedError(
             f"{path} is missing: restore it (`git checkout -- data/{path.name}` in a clone), reinstall the course "
             f"package, or remake it with `{remade_by}`."
         )
+
+
+def load_checked(model, path: Path, expected_sha256: str, remade_by: str):
+    """Load the shipped weights file ``path`` into ``model`` after checking it against its recorded SHA-256;
+    a missing, damaged or ill-fitting file is a :class:`PretrainedError` that says how to restore it
+    (``remade_by``: the command that remakes it)."""
+    require(path, remade_by)
     found = sha256(path)
     if found != expected_sha256:
         raise PretrainedError(
