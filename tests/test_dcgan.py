@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gan_lessons import cli, data, dcgan, device, pretrained, shipped, training
+from gan_lessons.core.config import budget
 
 
 def _train(out, steps, *extra):
@@ -252,9 +253,14 @@ def test_speed_benchmark_prints_one_json_line(float32_policy):
     assert report["device"] == chosen.device and report["precision"] == chosen.precision
     assert report["xla"] is chosen.xla_for(convolutional=True)
     assert dcgan.bench.tutorial_generator().count_params() > 2_000_000  # the tutorial's generator
+    # the full budget times the tutorial's batch of 256; fast mode (this suite) shrinks it, as every budget
+    assert budget("bench", fast=False).batch_size == dcgan.bench.BATCH_SIZE == 256
+    assert report["batch_size"] == budget("bench").batch_size == 32
     images = np.random.default_rng(0).uniform(-1, 1, (10, 28, 28, 1)).astype("float32")
-    with pytest.raises(ValueError, match="MNIST-shaped"):
+    with pytest.raises(ValueError, match="at least 32 MNIST-shaped"):
         dcgan.bench.speed(repeats=1, steps=1, images=images)
+    with pytest.raises(ValueError, match="batch_size"):
+        dcgan.bench.speed(repeats=1, steps=1, batch_size=0)
 
 
 @pytest.mark.device
@@ -264,9 +270,9 @@ def test_speed_benchmark_runs_the_package_in_the_setup_precision_and_restores_th
     built_under = []
     package_trainer = dcgan.bench.package_trainer
 
-    def recording(images, setup):
+    def recording(images, setup, batch_size):
         built_under.append(keras.mixed_precision.global_policy().name)
-        return package_trainer(images, setup)
+        return package_trainer(images, setup, batch_size)
 
     monkeypatch.setattr(dcgan.bench, "package_trainer", recording)
     images = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")

