@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -429,3 +431,41 @@ def test_the_content_weight_record_chose_on_the_validation_split_and_the_recipe_
     assert default == search["chosen_content_weight"]  # the shipped recipe uses the weight chosen there
     with pytest.raises(shipped.PretrainedError, match="No record 'nonexistent'"):
         shipped.measurement("nonexistent")
+
+
+def test_the_upscaler_comparison_trains_what_its_record_names(monkeypatch):
+    """``scripts/compare_upscalers.py`` (data/srgan_variants.json): its variants are the record's; each SRGAN variant
+    gets its pixel weight and all the steps, except the one started from the pixel-loss network, which gets that
+    network's weights and the rest of the steps.  (The trainer is stood in for: it is tested above.)"""
+    import importlib
+
+    from gan_lessons.core import training  # upscaled() imports the trainer when it runs: patched where it lives
+    from gan_lessons.tools import shipped
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "scripts"))
+    compare = importlib.import_module("compare_upscalers")
+    record = shipped.measurement("srgan_variants")
+    named = {name: None if spec is None else tuple(spec.values()) for name, spec in record["variants"].items()}
+    assert named == compare.VARIANTS
+
+    trained, started = [], []
+    without = translation.train_without_adversary
+
+    def start(task, steps, **kwargs):
+        net = without(task, steps, **kwargs)
+        started.append((steps, net.get_weights()))
+        return net
+
+    monkeypatch.setattr(training, "train", lambda gan, images, steps, **kwargs: trained.append((gan, steps)))
+    monkeypatch.setattr(translation, "train_without_adversary", start)
+    task = translation.load_task("srgan")
+    outputs = compare.upscaled(task, None, "SRGAN started from the pixel-loss network", seed=0, steps=3)
+    assert outputs.shape == (1000, 28, 28, 1) and np.all(np.abs(outputs) <= 1)
+    ((start_steps, start_weights),) = started
+    ((gan, gan_steps),) = trained
+    assert (start_steps, gan_steps, gan.pixel_weight) == (1, 2, 1.0)  # 3 generator steps in all
+    assert all(np.array_equal(a, b) for a, b in zip(gan.generator.get_weights(), start_weights, strict=True))
+    compare.upscaled(task, None, "SRGAN, pixel weight 100", seed=0, steps=3)
+    assert len(started) == 1 and trained[-1][0].pixel_weight == 100.0 and trained[-1][1] == 3
+    with pytest.raises(ValueError, match="pixel_weight"):
+        translation.compiled_srgan(0, pixel_weight=-1.0)

@@ -38,6 +38,7 @@ def compiled_srgan(
     content_weight: float = 1.0,
     num_classes: int = 0,
     class_weight: float = 1.0,
+    pixel_weight: float = 1.0,
 ) -> GAN:
     """Lesson 10's SRGAN-style x4 upscaler: 7x7 -> 28x28 with pixel shuffle, against lesson 03's DCGAN
     discriminator; the content loss is measured in the digit classifier's 64 features (the offline stand-in
@@ -46,7 +47,8 @@ def compiled_srgan(
     100 at 2,000 steps, read by the independent reader, within 1.5 standard errors of one another), never on the 1,000
     test digits the lesson reports; the shipped model's scores are in ``data/srgan_generator.json``.
     ``num_classes=10``: class-aware, with an auxiliary classifier in the discriminator as lesson 10's CycleGAN has
-    (the shipped model does not use it)."""
+    (the shipped model does not use it).  ``pixel_weight`` scales the pixel MSE (1; ``scripts/compare_upscalers.py``
+    tries 10 and 100, where the adversary counts less)."""
     classifier = load_classifier()
     features = keras.Model(classifier.input, classifier.get_layer(FEATURES).output, name="content_features")
 
@@ -64,6 +66,7 @@ def compiled_srgan(
         content_weight=content_weight,
         num_classes=num_classes,
         class_weight=class_weight,
+        pixel_weight=pixel_weight,
     )
 
 
