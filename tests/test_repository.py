@@ -330,7 +330,8 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
 
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
-    TensorFlow's ops and the BLAS of numpy on C // W threads, so the workers do not fight for the cores."""
+    TensorFlow's ops and the BLAS of numpy on C // W threads, and TensorFlow's ops one at a time (one inter-op thread),
+    so the workers do not fight for the cores."""
     import numpy  # noqa: F401  (loads its BLAS, which threadpoolctl then reads)
     from threadpoolctl import threadpool_info
 
@@ -340,6 +341,7 @@ def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     if workers > 1:  # the README's command: `pytest` runs `-n auto`
         share = max(1, (os.cpu_count() or 1) // workers)
         assert os.environ["TF_NUM_INTRAOP_THREADS"] == str(share)
+        assert os.environ["TF_NUM_INTEROP_THREADS"] == "1"  # ops one after another, each on the worker's share
         assert blas == {share}, threadpool_info()
 
 
