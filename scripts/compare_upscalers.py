@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 RECORD = ROOT / "data" / "srgan_variants.json"
 from record_command import record_command  # noqa: E402  (scripts/, beside this file)
+from run_log import keep, kept_runs  # noqa: E402
 
 PIXEL_ONLY = "pixel loss only"
 # name: (pixel_weight, started from the pixel-loss network at half the steps); None: no adversary at all
@@ -79,11 +80,7 @@ def main() -> int:
 
     task = translation.load_task("srgan")
     setup = configure_device(verbose=False)
-    done = {}
-    if args.log and args.log.exists():
-        for line in args.log.read_text().splitlines():
-            row = json.loads(line)
-            done[(row["variant"], row["seed"])] = row
+    done = kept_runs(args.log, key=lambda row: (row["variant"], row["seed"]))
     for seed in args.seeds:
         for variant in VARIANTS:
             if (variant, seed) in done:
@@ -99,9 +96,7 @@ def main() -> int:
                 "seconds": round(time.perf_counter() - started, 1),
             }
             done[(variant, seed)] = row
-            if args.log:
-                with args.log.open("a") as f:
-                    f.write(json.dumps(row) + "\n")
+            keep(args.log, row)
     rows = [done[(variant, seed)] for seed in args.seeds for variant in VARIANTS]
     record = {
         "command": record_command(),

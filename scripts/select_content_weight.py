@@ -27,6 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["GAN_LESSONS_FAST"] = "0"
 RECORD = ROOT / "data" / "srgan_content_weight.json"
 from record_command import record_command  # noqa: E402  (scripts/, beside this file)
+from run_log import keep, kept_runs  # noqa: E402
 
 
 def main() -> int:
@@ -45,11 +46,7 @@ def main() -> int:
     from gan_lessons.core.training import train
 
     task = translation.load_task("srgan", seed=args.seed)
-    done = {}
-    if args.log and args.log.exists():
-        for line in args.log.read_text().splitlines():
-            row = json.loads(line)
-            done[row["run"]] = row
+    done = kept_runs(args.log, key=lambda row: row["run"])
     setup = configure_device(verbose=False)
     plan = [(f"content_weight={w:g}", w, 0) for w in args.weights]
     plan += [(f"class-aware, content_weight={w:g}", w, 10) for w in args.class_aware]
@@ -88,9 +85,7 @@ def main() -> int:
             "validation": history,
         }
         done[name] = row
-        if args.log:
-            with args.log.open("a") as f:
-                f.write(json.dumps(row) + "\n")
+        keep(args.log, row)
     rows = [done[name] for name in runs]
 
     def rank(row):  # the independent reader's share at the last step; ties: the smaller weight

@@ -469,3 +469,20 @@ def test_the_upscaler_comparison_trains_what_its_record_names(monkeypatch):
     assert len(started) == 1 and trained[-1][0].pixel_weight == 100.0 and trained[-1][1] == 3
     with pytest.raises(ValueError, match="pixel_weight"):
         translation.compiled_srgan(0, pixel_weight=-1.0)
+
+
+def test_the_scripts_run_log_keeps_each_finished_run(tmp_path, monkeypatch):
+    """``--log`` of scripts/select_content_weight.py and scripts/compare_upscalers.py (scripts/run_log.py): a run
+    appended is kept, by the script's key, for the next start; without a log nothing is written or read."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "scripts"))
+    run_log = importlib.import_module("run_log")
+    log = tmp_path / "runs.jsonl"
+    assert run_log.kept_runs(None, key=len) == {} and run_log.kept_runs(log, key=len) == {}
+    run_log.keep(None, {"run": "a"})
+    assert not log.exists()
+    first, second = {"variant": "v", "seed": 0, "share": 0.9}, {"variant": "v", "seed": 1, "share": 0.8}
+    run_log.keep(log, first)
+    run_log.keep(log, second)
+    assert run_log.kept_runs(log, key=lambda r: (r["variant"], r["seed"])) == {("v", 0): first, ("v", 1): second}
