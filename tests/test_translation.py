@@ -338,6 +338,49 @@ def test_psnr_and_sharpness():
         translation.psnr(real[:5], real[:6])
 
 
+class _PixelReader:
+    """Reads the digit written in an image's first pixel (-1 -> 0 ... 1 -> 9) with the logit in its second pixel."""
+
+    def predict(self, images, batch_size=None, verbose=0):
+        digits = np.rint((images[:, 0, 0, 0] + 1) * 4.5).astype(int)
+        logits = np.zeros((len(images), 10), "float32")
+        logits[np.arange(len(images)), digits] = 5 * (images[:, 0, 1, 0] + 1)
+        return logits
+
+
+def _reads(digits, sureness=0.0):
+    """Images that ``_PixelReader`` reads as ``digits``, with logit 5 * (1 + sureness)."""
+    images = np.full((len(digits), 28, 28, 1), -1.0, "float32")
+    images[:, 0, 0, 0] = np.asarray(digits) / 4.5 - 1
+    images[:, 0, 1, 0] = sureness
+    return images
+
+
+def test_reading_differences_counts_the_digits_one_model_alone_gets_right():
+    from scipy.special import softmax
+
+    labels = [0, 1, 2, 3, 4, 5]
+    first, second = _reads([0, 1, 2, 9, 9, 7], sureness=0.6), _reads([0, 5, 2, 3, 8, 7], sureness=-0.2)
+    diff = translation.reading_differences(first, second, labels, reader=_PixelReader())
+    assert (diff["only_first"], diff["only_second"], diff["both_misread"], diff["same_wrong_digit"]) == (1, 1, 2, 1)
+    sure = softmax(np.array([8.0] + [0.0] * 9))[0]  # logit 5 * 1.6 on the digit read, 0 elsewhere
+    assert diff["confidence_first"] == pytest.approx(sure, abs=1e-6)
+    assert diff["confidence_second"] == pytest.approx(softmax(np.array([4.0] + [0.0] * 9))[0], abs=1e-6)
+    assert diff["p_value"] == 1.0  # one digit each way: no sign of either model being better
+    # 15 digits read from the first model's outputs only, 11 from the second's: two-sided exact McNemar, not one-sided
+    labels = [1] * 26
+    first, second = _reads([1] * 15 + [2] * 11), _reads([2] * 15 + [1] * 11)
+    diff = translation.reading_differences(first, second, labels, reader=_PixelReader())
+    assert (diff["only_first"], diff["only_second"], diff["both_misread"]) == (15, 11, 0)
+    assert diff["p_value"] == pytest.approx(0.557, abs=0.001)
+    perfect = translation.reading_differences(_reads(labels), second, labels, reader=_PixelReader())
+    assert np.isnan(perfect["confidence_first"])  # nothing misread: no mean to take
+    with pytest.raises(ValueError, match="same inputs"):
+        translation.reading_differences(first[:5], second, labels, reader=_PixelReader())
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        translation.reading_differences(first * 255, second, labels, reader=_PixelReader())
+
+
 @pytest.mark.parametrize("name", ["pix2pix", "srgan"])
 def test_the_networks_without_adversary_learn_their_pixel_loss(name):
     task = translation.load_task(name)

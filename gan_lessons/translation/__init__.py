@@ -45,6 +45,7 @@ from .tasks import (
     evaluate_outputs,
     load_task,
     psnr,
+    reading_differences,
     round_trip_errors,
     score_table,
     sharpness,

@@ -230,6 +230,46 @@ def score_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def reading_differences(first, second, labels, reader=None) -> dict:
+    """Where two models' outputs for the same inputs are read differently (by ``reader``, the independent reader
+    unless given; any model whose ``predict`` returns class logits): ``only_first`` and ``only_second``, the digits
+    read correctly from one model's output only; ``both_misread``, and of those ``same_wrong_digit``, read as the same
+    wrong digit from both; ``confidence_first`` and ``confidence_second``, the reader's mean probability of the digit it
+    read, over each model's misread outputs; and ``p_value``, the exact McNemar test's: how often a fair coin would
+    split the ``only_first + only_second`` digits at least this unevenly (two-sided), were neither model better."""
+    from scipy.stats import binomtest
+
+    first, second = as_unit_images(first), as_unit_images(second)
+    labels = np.asarray(labels)
+    if not len(first) == len(second) == len(labels):
+        raise ValueError(
+            f"{len(first)} and {len(second)} outputs for {len(labels)} labels: give both models' outputs for the "
+            "same inputs, and the true digit of each."
+        )
+    reader = independent_classifier() if reader is None else reader
+    probabilities = [
+        keras.ops.convert_to_numpy(keras.ops.softmax(reader.predict(images, batch_size=500, verbose=0)))
+        for images in (first, second)
+    ]
+    read = [p.argmax(axis=1) for p in probabilities]
+    right = [r == labels for r in read]
+    only = int(np.sum(right[0] & ~right[1])), int(np.sum(~right[0] & right[1]))
+    both = ~right[0] & ~right[1]
+
+    def confidence(p: np.ndarray, ok: np.ndarray) -> float:
+        return float(p.max(axis=1)[~ok].mean()) if (~ok).any() else float("nan")
+
+    return {
+        "only_first": only[0],
+        "only_second": only[1],
+        "both_misread": int(both.sum()),
+        "same_wrong_digit": int(np.sum(both & (read[0] == read[1]))),
+        "confidence_first": confidence(probabilities[0], right[0]),
+        "confidence_second": confidence(probabilities[1], right[1]),
+        "p_value": float(binomtest(min(only), sum(only), 0.5).pvalue) if sum(only) else 1.0,
+    }
+
+
 def round_trip_errors(cyclegan, images_a, noise: float = 0.0, seed: int = 0) -> np.ndarray:
     """Per image, the mean |a - F(G(a) + n)| of a CycleGAN's round trip A -> B -> A, with Gaussian noise
     ``n`` of std ``noise`` added to the translations first (0: the plain cycle error).  If a small noise
