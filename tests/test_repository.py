@@ -327,6 +327,22 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     course_gap, independent_gap = points(l2_row[0][:-2], sr_row[0][:-2]), points(l2_row[1][:-2], sr_row[1][:-2])
     assert 0 <= course_gap < 1 and 0 <= independent_gap < 1  # "differ by less than a point", the L2 network ahead
 
+    # Where the two upscalers part ways, digit by digit (McNemar's test): the counts, and the independent reader's
+    # confidence in what it misread
+    parts = output("# Per test digit, by the independent reader")
+    only = r"output only: (\d+), from SRGAN's only: (\d+) \(exact McNemar test: p = ([\d.]+)\)"
+    only_l2, only_sr, p_value = re.search(only, parts).groups()
+    both, same = re.search(r"misread from both: (\d+), (\d+) of them as the same wrong digit", parts).groups()
+    sure_l2, sure_sr = re.search(r"misread: L2 network ([\d.]+), SRGAN ([\d.]+)", parts).groups()
+    lead = int(only_l2) - int(only_sr)
+    assert lead / 10 == independent_gap  # the table's gap, in digits of 1,000
+    assert f"mostly the same digits: {both} from both, {same} of them as the same wrong digit" in prose
+    assert int(both) > max(int(only_l2), int(only_sr)) and int(same) >= 0.75 * int(both)  # "mostly"
+    assert f"They part ways on {int(only_l2) + int(only_sr)} digits, {only_l2} read from the L2 network's" in prose
+    assert f"output only and {only_sr} from SRGAN's only: on the test digits the lead is {lead} digits" in prose
+    assert f"about half the time (p = {p_value})" in prose and 0.3 < float(p_value) < 0.7
+    assert f"(mean confidence {sure_sr} against {sure_l2})" in prose and abs(float(sure_sr) - float(sure_l2)) <= 0.03
+
 
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
