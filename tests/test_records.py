@@ -621,9 +621,11 @@ def test_lesson_10s_reading_of_the_upscaler_comparison_holds():
     share = {(r["variant"], r["seed"]): r["independent_accuracy"] for r in record["runs"]}
     for seed in seeds:
         assert all(share[(v, seed)] < share[(PIXEL_ONLY, seed)] for v in variants[1:]), seed
-    words = {2: "two", 4: "four"}  # the summary's bullet on super-resolution counts them in words
+    words = {2: "two", 4: "four", 8: "eight"}  # the summary and the McNemar paragraph count them in words
     summary = f"with {words[len(seeds)]} seeds, more often than each of {words[len(variants) - 1]} SRGAN variants"
     assert summary in _prose(L10)
+    runs = words[len(_variant_shares(False)(record))]
+    assert f"where each of {runs} SRGAN runs read fewer\ndigits than the pixel-loss network of its seed" in _prose(L10)
 
 
 def test_lesson_10s_setup_cell_gives_the_training_times_of_its_records():
