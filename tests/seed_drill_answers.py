@@ -109,6 +109,18 @@ def _linear_output_generator(latent_dim=64):
     )
 
 
+def _sigmoid_output_generator(latent_dim=64):  # images in [0, 1]: never negative, unlike the real ones
+    return keras.Sequential(
+        [
+            keras.Input((latent_dim,)),
+            layers.Dense(7 * 7 * 32),
+            layers.Reshape((7, 7, 32)),
+            layers.Conv2DTranspose(16, 4, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="sigmoid"),
+        ]
+    )
+
+
 def _resize_generator(latent_dim=64):
     return keras.Sequential(
         [
@@ -209,7 +221,12 @@ TABLE = [
     (
         seed_checks.check_upsampling_generator,
         fixes.upsampling_generator,
-        [interview.drills.buggy("swapped-strides"), _mlp_generator, _linear_output_generator],
+        [
+            interview.drills.buggy("swapped-strides"),
+            _mlp_generator,
+            _linear_output_generator,
+            _sigmoid_output_generator,
+        ],
         [_resize_generator],
     ),
     (

@@ -474,7 +474,7 @@ CASES = [
     ),
     (vanilla.checks.check_first_layer_params, vanilla.solutions.FIRST_LAYER_PARAMS, [100 * 256, 256, 2.5]),
     (vanilla.checks.check_equilibrium_output, vanilla.solutions.D_AT_EQUILIBRIUM, [0.0, 1.0, 0.25, "half"]),
-    (dcgan.checks.check_transposed_output_size, dcgan.solutions.UPSAMPLED_SIZE, [16, 4, 7, "14 pixels"]),
+    (dcgan.checks.check_transposed_output_size, dcgan.solutions.UPSAMPLED_SIZE, [16, 17, 4, 7, "14 pixels"]),
     (
         dcgan.checks.check_slerp,
         dcgan.solutions.slerp,
@@ -906,6 +906,8 @@ VARIANTS = {
             + keras.losses.BinaryCrossentropy(from_logits=True)(np.zeros_like(f), f),
             keras.losses.BinaryCrossentropy(from_logits=True)(np.ones_like(f), f),
         ),
+        # the mirrored game: D's logit means "fake" (real 0, fake 1) and G wants its fakes called 0
+        lambda r, f: (np.logaddexp(0, r).mean() + np.logaddexp(0, -f).mean(), np.logaddexp(0, f).mean()),
     ],
     vanilla.checks.check_generator_loss: [lambda logits: -ops.mean(ops.log_sigmoid(logits))],
     vanilla.checks.check_first_layer_params: [np.int64(25_856), 25_856.0],
@@ -989,6 +991,14 @@ def _says(result, status, *parts):
     assert result.status == status, result.message
     for part in parts:
         assert part in result.message, result.message
+
+
+def test_transposed_size_names_padding_valid_only_for_its_size():
+    # (7 - 1) x 2 + 4 = 16 is padding 'valid'; 17 is not, and must not be explained as it
+    _says(dcgan.checks.check_transposed_output_size(16), exercise.WRONG, "'valid'")
+    wrong = dcgan.checks.check_transposed_output_size(17)
+    _says(wrong, exercise.WRONG, "input side x stride")
+    assert "valid" not in wrong.message
 
 
 def test_gradient_penalty_case_tells_the_norm_axes_and_the_points_apart():

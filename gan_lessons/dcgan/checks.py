@@ -19,7 +19,7 @@ def check_transposed_output_size(size) -> CheckResult:
         return early
     if value == 14:
         return _result(name, CORRECT, "with padding 'same' a transposed convolution multiplies the size by the stride.")
-    if value in (16, 17):
+    if value == 16:
         return _result(name, WRONG, "that is padding 'valid' ((7 - 1) x 2 + 4 = 16); 'same' gives size x stride.")
     if value in (3, 4):
         return _result(

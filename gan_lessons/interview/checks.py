@@ -211,7 +211,8 @@ def check_interpolation_weights(weights: Callable | None) -> CheckResult:
 
 def check_gan_losses(gan_losses: Callable | None) -> CheckResult:
     """Drill "swapped-labels": ``gan_losses(real_logits, fake_logits)`` returns ``(d_loss, g_loss)``: D labels real
-    1 and fake 0 (a sum or a mean of its two terms), G wants its fakes labelled 1 (non-saturating)."""
+    1 and fake 0 (a sum or a mean of its two terms), G wants its fakes labelled 1 (non-saturating).  The mirrored game
+    (D labels real 0 and fake 1, G wants its fakes labelled 0) is accepted too: it is the same game."""
     name = "GAN losses and labels"
     real = np.array([[2.0], [-1.0], [0.5]], np.float32)
     fake = np.array([[-3.0], [1.0], [0.0]], np.float32)
@@ -229,8 +230,21 @@ def check_gan_losses(gan_losses: Callable | None) -> CheckResult:
     def near(a, b):
         return abs(a - b) < 1e-4
 
-    if near(d_loss, softplus(real) + softplus(-fake)) or near(d_loss, (softplus(real) + softplus(-fake)) / 2):
-        return _result(name, WRONG, "the discriminator's labels are swapped: real images are labelled 1, fakes 0.")
+    d_flipped = softplus(real) + softplus(-fake)  # D's logit read as "fake": real labelled 0, fakes 1
+    if near(d_loss, d_flipped) or near(d_loss, d_flipped / 2):
+        if near(g_loss, softplus(fake)):  # G then wants its fakes labelled 0, "real": the same game, mirrored
+            return _result(
+                name,
+                CORRECT,
+                "consistent: D's logit here means 'fake' (real 0, fake 1) and G wants its fakes called real (0) -- the "
+                "same game, mirrored. The usual convention, Keras' and this course's, labels real 1 and fake 0.",
+            )
+        return _result(
+            name,
+            WRONG,
+            "D labels real images 0 and fakes 1 while G also wants its fakes labelled 1: G is helping D. Label real 1 "
+            "and fake 0 for D, and keep G's target 1.",
+        )
     if not (near(d_loss, d_right) or near(d_loss, d_right / 2)):
         return _result(name, WRONG, f"d_loss {d_loss:.4f}; expected {d_right:.4f} (or half of it).")
     if near(g_loss, softplus(fake)):

@@ -252,7 +252,7 @@ DRILLS: tuple[Drill, ...] = (
     ),
     Drill(
         "empty-slice",
-        "A plot of nothing",
+        "An image slice with no channel left",
         "02_vanilla_gan",
         _EMPTY_SLICE,
         "digit_image",
@@ -265,7 +265,8 @@ DRILLS: tuple[Drill, ...] = (
         "02_vanilla_gan",
         _RMSE_LOSS,
         "generator_loss",
-        "Write the generator loss a GAN actually uses, from the discriminator's logits on fakes.",
+        "Write the generator loss the standard GAN trains with, the non-saturating one, from the discriminator's "
+        "logits on fakes.",
         functools.partial(check_generator_loss, called="generator_loss"),
     ),
     Drill(

@@ -175,6 +175,13 @@ def check_upsampling_generator(build: Callable | None) -> CheckResult:
     images = np.asarray(model(z, training=False))
     if np.abs(images).max() > 1 + 1e-6:
         return _result(name, WRONG, "end with tanh: generated images must lie in [-1, 1], like the real ones.")
+    if images.min() > -0.5:  # tanh of large inputs reaches both ends; a sigmoid stays in [0, 1]
+        return _result(
+            name,
+            WRONG,
+            f"the outputs never go below {images.min():.2f}, as a sigmoid's [0, 1]; the real images lie in [-1, 1]: "
+            "end with tanh.",
+        )
     return _result(name, CORRECT, "the image grows 7 -> 14 -> 28 by learned upsampling and ends in tanh.")
 
 
@@ -372,7 +379,7 @@ def check_discriminator_loss(loss_fn: Callable | None) -> CheckResult:
             "as written, D is rewarded for calling fakes real.",
         )
     if abs(value - (softplus(real) + softplus(-fake))) < 1e-4:
-        return _result(name, WRONG, "the labels are swapped: real images are labelled 1, fakes 0.")
+        return _result(name, WRONG, "the labels are swapped: label real images 1 and fakes 0.")
     if abs(value - softplus(-real)) < 1e-4:
         return _result(name, WRONG, "the fake term is missing: D must also push D(G(z)) towards 0.")
     return _result(name, WRONG, f"the loss is {value:.4f}; expected {right:.4f} (or half of it).")
