@@ -173,6 +173,20 @@ def test_explorer_draws_without_a_front_end():
     numbers = theory.optimal_discriminator_figure(0.0, 2.0)
     assert -2 * LOG2 < numbers["value"] < 0 and 0 < numbers["jsd"] < LOG2
     assert numbers["value"] == pytest.approx(-2 * LOG2 + 2 * numbers["jsd"], abs=1e-9)
+    # lesson 01's figure: p_g = N(2, 0.6^2) is ~1e-39 at x = -6, where D* rounds to 1 and log(1 - D*) to -inf
+    narrow = theory.optimal_discriminator_figure(2.0, 0.6)
+    assert narrow["value"] == pytest.approx(-2 * LOG2 + 2 * narrow["jsd"], abs=1e-9)
     box = theory.theory_explorer()
     assert len(box.children) == 2
     plt.close("all")
+
+
+def test_optimal_value_is_the_value_at_d_star_without_its_rounding():
+    p, q = np.array([0.8, 0.2]), np.array([0.4, 0.6])
+    assert theory.optimal_value(p, q) == pytest.approx(
+        theory.value_function(p, q, theory.optimal_discriminator(p, q)), abs=1e-12
+    )
+    assert theory.optimal_value([1.0, 0.0], [0.0, 1.0]) == 0.0  # disjoint supports: the maximum
+    p, q = np.array([0.5, 0.5]), np.array([1e-20, 1.0 - 1e-20])  # D* = 0.5 / (0.5 + 1e-20) rounds to 1
+    assert theory.value_function(p, q, theory.optimal_discriminator(p, q)) == -np.inf  # log(1 - D*) = log 0
+    assert theory.optimal_value(p, q) == pytest.approx(-2 * LOG2 + 2 * theory.js_divergence(p, q), abs=1e-12)

@@ -81,8 +81,11 @@ def plot_losses(history: dict[str, Sequence[float]], steps_per_epoch: int = 1, a
         twin.plot(x, history["D_fake"], ":", color="tab:red", label="mean D(fake)")
         twin.set_ylim(0, 1)
         twin.set_ylabel("D output")
-        twin.legend(loc="upper right")
-    ax.legend(loc="upper left")
+        lines = ax.get_lines() + twin.get_lines()
+    else:
+        lines = ax.get_lines()
+    # one legend below the axes, where it hides no curve
+    ax.legend(lines, [line.get_label() for line in lines], loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4)
     return ax
 
 

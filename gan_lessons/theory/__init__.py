@@ -35,6 +35,7 @@ from .maths import (
     js_divergence,
     kl_divergence,
     optimal_discriminator,
+    optimal_value,
     parallel_lines,
     sample_gaussian_mixture,
     value_function,

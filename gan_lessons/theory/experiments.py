@@ -146,8 +146,10 @@ def gan_1d_strip(frames, x_grid, p_data, n_frames: int = 4):
         # D* is a ratio of densities: drawn only where one of them is not negligible (elsewhere it is noise).
         d_star = np.where(np.maximum(p_data, p_g) > 0.01, p_data / (p_data + p_g + 1e-12), np.nan)
         ax.plot(x_grid, d_star, "r--", lw=1, label="D*(x) for this G")
-        ax.set_title(f"step {frame['step']}")
+        clipped = " (p_g clipped at 1)" if p_g.max() > 1.05 else ""
+        ax.set_title(f"step {frame['step']}{clipped}", fontsize=9)
         ax.set_ylim(0, 1.05)
-    axes[0, 0].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+    # one legend above the panels, where it hides no curve
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=4, fontsize=7)
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
     return fig

@@ -27,7 +27,7 @@ def optimal_discriminator_figure(g_mean: float = 0.5, g_std: float = 1.5, ax=Non
     pd_cells, pg_cells = maths.grid_distribution(p_data), maths.grid_distribution(p_g)
     d_star = maths.optimal_discriminator(pd_cells, pg_cells)
     jsd = maths.js_divergence(pd_cells, pg_cells)
-    value = maths.value_function(pd_cells, pg_cells, d_star)
+    value = maths.optimal_value(pd_cells, pg_cells)  # not value_function(..., d_star): D* rounds to 1 where p_g ≈ 0
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3))
     ax.fill_between(X_GRID, p_data, alpha=0.3, label="p_data")

@@ -71,6 +71,16 @@ def value_function(p_data, p_g, d) -> float:
     return float(_xlogy(p, d).sum() + _xlogy(q, 1.0 - d).sum())
 
 
+def optimal_value(p_data, p_g) -> float:
+    """V(G, D*) = Σ p_data log(p_data / (p_data + p_g)) + Σ p_g log(p_g / (p_data + p_g)), which equals
+    −2 log 2 + 2 JSD(p_data ‖ p_g), computed without forming D*: where p_g is tiny against p_data, D* rounds to 1 in
+    floating point and ``value_function(p_data, p_g, D*)`` would take log(1 − D*) = log 0."""
+    p, q = _pair(p_data, p_g)
+    total = p + q
+    safe = np.where(total > 0, total, 1.0)
+    return float(_xlogy(p, p / safe).sum() + _xlogy(q, q / safe).sum())
+
+
 def kl_divergence(p, q) -> float:
     """KL(p ‖ q) = Σ p log(p / q) in nats; infinite where p > 0 = q."""
     p, q = _pair(p, q, ("p", "q"))
