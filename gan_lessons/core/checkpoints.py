@@ -52,7 +52,8 @@ class CheckpointDir:
         return written
 
     def restore(self, gan: GAN) -> int | None:
-        """Load the newest good checkpoint into ``gan``; its step, or None if there is none."""
+        """Load the newest good checkpoint into ``gan``; its step, or None if there is none.  An unreadable file is
+        skipped for the one before it; if every file is unreadable, ``CheckpointError`` says what to do."""
         files = self.files()
         failures = []
         for candidate in reversed(files):

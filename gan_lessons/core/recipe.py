@@ -32,7 +32,8 @@ class Recipe:
         """``(dataset, images, labels)``: what ``train(gan, images, labels=labels, ...)`` takes for this recipe
         (the digits for a conditional GAN; the paired inputs, or domain B and the classes, for a translation task),
         and the dataset they come from.  ``source`` picks the MNIST source
-        (:func:`gan_lessons.core.data.load_mnist`)."""
+        (:func:`gan_lessons.core.data.load_mnist`); recipes with their own ``load_data`` (lesson 10's tasks, on a
+        fixed split of the offline digits) ignore it."""
         if self.load_data is not None:
             return self.load_data(gan, seed)
         dataset = load_dataset(self.dataset, source=source)

@@ -167,6 +167,8 @@ def load_bank(path: str | Path = BANK_FILE) -> Bank:
             raise ValueError(f"{entry.id}: level must be one of {', '.join(LEVELS)}, got {entry.level!r}.")
     question_ids = {q.id for q in bank.questions}
     for question in bank.questions:
+        if not question.question.strip() or not question.answer.strip():
+            raise ValueError(f"{question.id}: a question needs its text and a non-empty model answer.")
         if not set(question.follow_ups) <= question_ids - {question.id}:
             raise ValueError(f"{question.id}: follow_ups must name other questions, got {list(question.follow_ups)}.")
     for mcq in bank.mcqs:

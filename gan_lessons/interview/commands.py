@@ -11,7 +11,8 @@
     gan-lessons drill [ID] [--check FILE.py]
         the spot-the-bug drills; --check runs your fix
 
-``--progress FILE`` is where answers and ratings are kept (default: ``~/.gan_lessons/progress.json``).
+``--progress FILE`` is where answers and ratings are kept (default: ``$GAN_LESSONS_PROGRESS``, else Google Drive when
+Colab has mounted it, else ``~/.gan_lessons/progress.json``).
 
 Only ``drill`` loads TensorFlow (its checks run your code); the others start at once.
 """
@@ -33,7 +34,11 @@ def _selection(parser: argparse.ArgumentParser) -> None:
 
 def _progress_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--progress", type=Path, default=None, help="the progress file (default: ~/.gan_lessons/progress.json)"
+        "--progress",
+        type=Path,
+        default=None,
+        help="the progress file (default: $GAN_LESSONS_PROGRESS, else Google Drive in Colab, else "
+        "~/.gan_lessons/progress.json)",
     )
 
 

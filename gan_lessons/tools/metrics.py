@@ -198,7 +198,8 @@ def evaluate(images, labels=None, reference=None, train=None, unseen=None) -> di
 
     Defaults come from the classifier's fixed split of the offline digits: ``reference`` (1,000),
     and for memorisation ``train`` (3,000) and ``unseen`` (the 1,000 test digits).
-    With ``labels`` (the digit each sample was asked to be) also ``label_accuracy``.
+    With ``labels`` (the digit each sample was asked to be) also ``label_accuracy``.  Needs at least ``MIN_SAMPLES``
+    (100) images, else ``ValueError``.
     """
 
     images = as_unit_images(images, "images")

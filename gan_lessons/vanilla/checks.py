@@ -79,7 +79,7 @@ def check_equilibrium_output(p) -> CheckResult:
     return _result(name, WRONG, f"{value} is not it: use D*(x) = p_data(x) / (p_data(x) + p_g(x)) with p_g = p_data.")
 
 
-# -- exercise 4: a training step written by hand --------------------------------------------------
+# -- section 4: a training step written by hand --------------------------------------------------
 def _players(seed: int = 0):
     """A tiny generator (2 -> 3, with batch normalisation like the course's generators) and discriminator
     (3 -> 1 logit) with fixed weights, and SGD for each.  The batch norm makes a generator called without
@@ -195,7 +195,7 @@ _STEP_MISTAKES = (
 
 
 def check_train_step(fn: Callable | None, called: str = "my_train_step") -> CheckResult:
-    """Lesson 02, exercise 4: ``my_train_step(generator, discriminator, g_optimizer, d_optimizer, real, z)`` does one
+    """Lesson 02, section 4: ``my_train_step(generator, discriminator, g_optimizer, d_optimizer, real, z)`` does one
     GAN step -- a discriminator update on the binary cross-entropy (real 1, fake 0), then a generator update on the
     non-saturating loss -- and returns ``(d_loss, g_loss)``.  Run on tiny networks with fixed weights and compared,
     weight by weight, with a reference step; G's loss may be taken against the updated D (the course's trainer) or

@@ -17,7 +17,8 @@ D_AT_EQUILIBRIUM = 0.5  # lesson 02, exercise 3
 
 
 def train_step(generator, discriminator, g_optimizer, d_optimizer, real, z):
-    """Lesson 02, exercise 4: one discriminator update, then one generator update against the updated D."""
+    """Lesson 02, section 4's checked exercise: one discriminator update, then one generator update against the
+    updated D."""
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
