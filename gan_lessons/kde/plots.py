@@ -41,14 +41,14 @@ def bandwidth_curve(search, ax=None, label: str | None = None):
     ax.set_ylabel("held-out log-likelihood per point")
     ax.set_title(f"cross-validation picks h = {search.bandwidth:.3g}")
     # Far too small a bandwidth scores so badly that the peak would look flat: then show the peak and both flanks
-    # (from a third of the best h to ten times it) and say how many smaller bandwidths fall below the chart.
+    # (from a third of the best h to ten times it) and say how many bandwidths fall below the chart.
     h, ll = np.asarray(search.bandwidths, float), np.asarray(search.mean_log_likelihood, float)
-    near = ll[(h >= h[best] / np.sqrt(10)) & (h <= h[best] * 10)]
+    near = ll[(h >= 0.99 * h[best] / np.sqrt(10)) & (h <= 1.01 * h[best] * 10)]  # (1%: a log grid's rounding)
     if np.ptp(near) > 0 and np.ptp(ll) > 5 * np.ptp(near):
         pad = 0.15 * np.ptp(near)
         ax.set_ylim(near.min() - pad, ll.max() + pad)
         below = int(np.sum(ll < near.min() - pad))
-        ax.text(0.03, 0.05, f"{below} smaller bandwidths score below the chart", transform=ax.transAxes, fontsize=7)
+        ax.text(0.03, 0.05, f"{below} bandwidths score below the chart", transform=ax.transAxes, fontsize=7)
     return ax.figure
 
 
