@@ -311,6 +311,8 @@ def critics_1d(critics: dict, real: np.ndarray, fake: np.ndarray):
         twin.set_ylabel("f(x) - f(x_min)", color="C3")
         ax.set_title(name, fontsize=9)
         ax.set_yticks([])
-    axes[0][0].legend(loc="upper left", fontsize=7)
-    fig.tight_layout()
+    # one legend above the panels, where the critic's line cannot cross it
+    handles = [*axes[0][0].get_legend_handles_labels()[0], *twin.get_legend_handles_labels()[0]]
+    fig.legend(handles, [h.get_label() for h in handles], loc="upper center", ncol=3, fontsize=7)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
