@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import math
 import os
 import re
 import subprocess
@@ -102,12 +103,14 @@ def test_every_lesson_was_built_at_the_full_budget():
         assert entry["seconds"] > 0 and entry["tensorflow"] and entry["keras"] and entry["device"], name
 
 
-def test_every_stored_full_run_took_under_ten_minutes_as_readme_says():
-    """A full budget must finish within 15 minutes on a 2-core CPU; README promises under 10 for every stored run."""
+def test_every_stored_full_run_took_under_fifteen_minutes_as_readme_says():
+    """A full budget must finish within 15 minutes on a 2-core CPU; README gives the longest stored run, rounded up."""
     manifest = json.loads(MANIFEST.read_text())
-    slow = {name: entry["seconds"] for name, entry in manifest.items() if entry["seconds"] >= 600}
-    assert not slow, f"stored runs of 10 minutes or more (README says under 10): {slow}"
-    assert "every lesson's stored full run took under 10 minutes on 2 cores" in _flat((ROOT / "README.md").read_text())
+    slow = {name: entry["seconds"] for name, entry in manifest.items() if entry["seconds"] >= 15 * 60}
+    assert not slow, f"stored runs of 15 minutes or more: {slow}"
+    longest = math.ceil(max(entry["seconds"] for entry in manifest.values()) / 60)
+    claim = f"every lesson's stored full run took at most {longest} minutes on 2 cores, within the course's limit of 15"
+    assert claim in _flat((ROOT / "README.md").read_text())
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -236,6 +239,28 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
         minutes = training_minutes(f"{stem}.ipynb", opening)
         assert f"most of it (about {minutes} min in the stored run) {what}" in prose, stem
 
+    # Lesson 02 reads its training log: the first two epochs, then the discriminator pulling ahead from epoch 11
+    prose, output = _lesson("02_vanilla_gan")
+    log = output("gan = gl.vanilla.compiled_gan(")
+    epochs = [
+        {key: float(value) for key, value in re.findall(r"(D_fake|D_real|d_loss|g_loss): ([\d.]+)", line)}
+        for line in re.findall(r"^500/500 .*$", log, re.MULTILINE)
+    ]
+    assert len(epochs) == 48
+    first, second, eleventh, last = epochs[0], epochs[1], epochs[10], epochs[-1]
+    assert (
+        f"mean $D(\\text{{real}})$ {first['D_real']:.2f}, $D(\\text{{fake}})$ {first['D_fake']:.2f}, and a loss of "
+        f"{first['d_loss']:.3f}. In the second, $G$ has caught up: {second['D_real']:.2f} and {second['D_fake']:.2f}, "
+        f"and $D$'s loss has risen to {second['d_loss']:.3f}." in prose
+    )
+    assert (
+        f"creeps up from {eleventh['D_real']:.2f} to {last['D_real']:.2f} and $D(\\text{{fake}})$ falls from "
+        f"{eleventh['D_fake']:.2f} to {last['D_fake']:.2f}" in prose
+    )
+    # "from epoch 11 on the discriminator slowly pulls ahead": steady in epochs 2 to 11, well apart by the last
+    assert max(abs(e["D_real"] - eleventh["D_real"]) for e in epochs[1:11]) < 0.02
+    assert last["D_real"] - eleventh["D_real"] > 0.1 and last["D_fake"] < eleventh["D_fake"] - 0.1
+
     prose, output = _lesson("05_wgan_gp")
     epochs = [int(s) for s in re.findall(r"^200/200 - (\d+)s", output("mnist = gl.data.load_mnist()"), re.MULTILINE)]
     assert len(epochs) == 9
@@ -260,6 +285,11 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"is read confidently {share} % of the time, all as one digit" in prose and digits == 1
 
     prose, output = _lesson("07_kde_baseline")
+    sweep = output('print("   d  bandwidth  log p per pixel').splitlines()[1:]
+    # dimensions -> [train, held-out, gap] as the prose writes them (with a minus sign)
+    rows = {int(row.split()[0]): [v.replace("-", "−") for v in row.split()[2:5]] for row in sweep}
+    assert f"({rows[50][1]} at 50, {rows[100][1]} at 100)" in prose  # the held-out likelihood
+    assert f"({rows[2][2]} at 2 dimensions, {rows[100][2]} at 100)" in prose  # the gap
     table = output("results = {name: gl.metrics.evaluate(").splitlines()
     (dcgan_row,) = [row for row in table if row.startswith("DCGAN")]
     dcgan_fid = float(dcgan_row.split()[1])  # the table's first column: FID
