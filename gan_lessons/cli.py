@@ -22,7 +22,7 @@ the last ``--keep`` and saves one on Ctrl-C; run again on the same folder, it re
 ``labels`` for ``cgan``, the digits asked for, and for those inputs, their true digits), ``samples.png`` and, but for
 ``kde``, ``generator.weights.h5`` (``cyclegan``: also ``generator_ba.weights.h5``).
 
-Lesson 09's commands are in ``interview/commands.py``; ``data``, ``lab`` and all but ``drill`` start without TensorFlow.
+Lesson 09's commands (``interview/commands.py``) but ``drill``, and ``data`` and ``lab``, start without TensorFlow.
 """
 
 from __future__ import annotations

@@ -307,9 +307,7 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     sharpness = sorted(row[3] for row in (l100, l0, l1))
     assert f"differ little in sharpness ({sharpness[0]} to {sharpness[-1]})" in prose
     assert f"against {l100[0]} and {l100[1]} at 600 steps" in prose and f"FID (2.9 against {l100[2]})" in prose
-    # the same count at both budgets (600 steps here, the shipped 6,000-step model in its record), not the same digits
-    shipped = json.loads((ROOT / "data" / "pix2pix_generator.json").read_text())["scores"]["accuracy"]
-    assert round(shipped * 1000) == round(float(l100[0][:-2]) * 10)
+    # the count at 600 steps; test_records holds the same sentence to the shipped 6,000-step model's record
     assert (
         f"({round(float(l100[0][:-2]) * 10)} of 1,000 digits by the course classifier both times, not necessarily"
         in prose
