@@ -284,12 +284,22 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     share, digits = rows[("0.0", "6")]
     assert f"is read confidently {share} % of the time, all as one digit" in prose and digits == 1
 
+    prose, output = _lesson("11_mode_collapse_lab")
+    checks = output("# NBVAL_CHECK_OUTPUT\nring = ")
+    real = re.search(r"^real samples +8/8 modes, +([\d.]+)% high quality", checks, re.MULTILINE)
+    # test_records holds the same sentence's number to the 12-mode run in data/toy_lab.json
+    assert f"The high-quality share is {real[1]} % for 12 ring modes, what section 1's real samples scored" in prose
+
     prose, output = _lesson("07_kde_baseline")
     sweep = output('print("   d  bandwidth  log p per pixel').splitlines()[1:]
     # dimensions -> [train, held-out, gap] as the prose writes them (with a minus sign)
     rows = {int(row.split()[0]): [v.replace("-", "−") for v in row.split()[2:5]] for row in sweep}
     assert f"({rows[50][1]} at 50, {rows[100][1]} at 100)" in prose  # the held-out likelihood
     assert f"({rows[2][2]} at 2 dimensions, {rows[100][2]} at 100)" in prose  # the gap
+    memorised = output("kdes = {").splitlines()
+    (copying,) = [row.split()[-3:] for row in memorised if row.startswith("KDE, h = 0.001")]  # pixels, own, nearest
+    # "not copies by pixel distance (in its own PCA space the h = 0.001 KDE's are ...)"
+    assert copying[:2] == ["0%", "100%"] and "in its own PCA space the h = 0.001 KDE's are, as the table above" in prose
     table = output("results = {name: gl.metrics.evaluate(").splitlines()
     (dcgan_row,) = [row for row in table if row.startswith("DCGAN")]
     dcgan_fid = float(dcgan_row.split()[1])  # the table's first column: FID
