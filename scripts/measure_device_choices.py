@@ -6,11 +6,14 @@ On this machine's CPU, times
 
 * the DCGAN step of ``gan-lessons bench speed`` (the TensorFlow tutorial's models, batch 256) in float32 without
   XLA, in float32 with XLA and in mixed bfloat16 without XLA -- images per second, median of the repeats;
-* lesson 02's MLP GAN step (batch 64) with XLA off and on -- milliseconds per step, median of the repeats.
+* lesson 02's MLP GAN step (batch 64) with XLA off and on -- milliseconds per step, median of the repeats;
+* one run of lesson 11's lab (``gan_lessons.wgan.run_toy``: the GAN and the WGAN-GP on the ring, the full budget of
+  6,000 discriminator updates) with XLA off and on -- seconds from building the networks to the last step, once
+  each (a run is long; the difference is not small).
 
-``gan_lessons.core.device`` quotes this record for its CPU defaults (float32; XLA for dense models, not for
-convolutional ones) and ``tests/test_records.py`` holds those sentences to it.  Run it on a quiet machine: other jobs
-on the cores slow every setting, not all equally.
+``gan_lessons.core.device`` quotes this record for its CPU defaults (float32; XLA for dense models on images, not
+for convolutional ones nor for the lab's small networks) and ``tests/test_records.py`` holds those sentences to
+it.  Run it on a quiet machine: other jobs on the cores slow every setting, not all equally.
 """
 
 from __future__ import annotations
@@ -55,6 +58,16 @@ def _mlp_ms_per_step(setup, repeats: int) -> float:
     return 1000 * statistics.median(times) / steps
 
 
+def _lab_run_seconds(model: str, setup) -> float:
+    """Seconds of one run of lesson 11's lab at its full budget (``run_toy`` on the ring, seed 0), compiled as
+    ``setup`` says: building, tracing, compiling and training, as a student's run takes them."""
+    from gan_lessons.wgan import run_toy
+
+    started = time.perf_counter()
+    run_toy(model, "ring", seed=0, setup=setup)
+    return round(time.perf_counter() - started, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per setting; medians are recorded")
@@ -78,6 +91,13 @@ def main() -> int:
         setup = configure_device(verbose=False, mixed_precision=False, jit_compile=jit, steps_per_execution=4)
         mlp[name] = round(_mlp_ms_per_step(setup, args.repeats), 2)
         print("MLP", name, mlp[name], "ms per step", flush=True)
+    toy = {}
+    for model in ("gan", "wgan-gp"):
+        toy[model] = {}
+        for name, jit in (("xla_off", False), ("xla_on", True)):
+            setup = configure_device(verbose=False, mixed_precision=False, jit_compile=jit, steps_per_execution=4)
+            toy[model][name] = _lab_run_seconds(model, setup)
+            print("lab run", model, name, toy[model][name], "s", flush=True)
     keras.mixed_precision.set_global_policy("float32")
     record = {
         "command": record_command(),
@@ -89,6 +109,7 @@ def main() -> int:
         "statistic": f"median of {args.repeats} timed repeats after warm-up",
         "dcgan_step": {"batch_size": 256, "models": "the TensorFlow DCGAN tutorial's", **dcgan},
         "mlp_step_ms": {"batch_size": MLP_BATCH, "steps_per_repeat": MLP_STEPS, **mlp},
+        "lab_run_s": {"dataset": "ring", "discriminator_updates": 6_000, "batch_size": 256, "runs": 1, **toy},
         "seconds": round(time.time() - started, 1),
     }
     args.out.write_text(json.dumps(record, indent=2) + "\n")

@@ -172,16 +172,27 @@ def test_device_helper_choices_for_each_kind_of_device(
     assert setup.device == ("GPU" if gpus else "CPU") and setup.precision == precision
     assert setup.compile_kwargs(convolutional=True)["jit_compile"] is conv_xla
     assert setup.compile_kwargs()["jit_compile"] is True  # XLA fuses the MLP's small ops everywhere
+    # the lab's small networks on 2-D points: XLA on a GPU; on a CPU compiling cost more than it saved
+    assert setup.compile_kwargs(small=True)["jit_compile"] is conv_xla
     assert setup.steps_per_execution == steps
     assert "input pipeline" in out and precision in out
     if not gpus:
-        assert "XLA jit_compile: on for dense models, off for convolutional models" in out
+        assert (
+            "XLA jit_compile: on for dense models on images, off for convolutional models, off for small networks "
+            "on 1-D and 2-D points\n" in out
+        )
+        assert any("slowed the DCGAN step and lesson 11's lab" in reason for reason in setup.reasons)
+    else:
+        assert "on for convolutional models, on for small networks on 1-D and 2-D points\n" in out
 
 
 @pytest.mark.device
 def test_device_helper_choices_can_be_forced(float32_policy):
     forced = device.configure_device(jit_compile=True, verbose=False)
     assert forced.compile_kwargs(convolutional=True)["jit_compile"] is True
+    assert forced.compile_kwargs(small=True)["jit_compile"] is True  # forced: every kind of model
+    off = device.configure_device(jit_compile=False, verbose=False)
+    assert not any(off.xla_for(conv, small) for conv in (False, True) for small in (False, True))
     with pytest.raises(ValueError, match="mixed_precision must be"):
         device.configure_device(mixed_precision="float8", verbose=False)
 

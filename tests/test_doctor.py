@@ -84,6 +84,18 @@ def test_doctor_reports_everything_in_one_screen(report):
     assert len(screen.splitlines()) <= 25  # one screen
 
 
+def test_the_screen_says_which_models_xla_compiles(report):
+    keys = ("xla_dense", "xla_conv", "xla_small")
+    for flags, said in [
+        ((True, False, False), "XLA dense models on images only;"),  # a CPU's own choices
+        ((True, True, True), "XLA on;"),  # a GPU's, or xla=on forced
+        ((False, False, False), "XLA off;"),
+        ((True, True, False), "XLA dense models on images and conv models only;"),
+    ]:
+        screen = doctor.format_report({**report, "device": {**report["device"], **dict(zip(keys, flags, strict=True))}})
+        assert said in screen, screen
+
+
 def test_doctor_json_says_what_was_timed_and_synchronised(report, capsys):
     speed = report["speed"]
     assert speed["synchronised"].startswith("both") and speed["statistic"] == "median" and speed["repeats"] == 2
@@ -203,10 +215,11 @@ def test_device_env_fills_only_the_arguments_left_at_auto(monkeypatch, capsys, f
     setup = device.configure_device(steps_per_execution=2)  # given: the caller's 2 wins over the variable's 3
     out = capsys.readouterr().out
     assert (setup.precision, setup.xla_for(True), setup.xla_for(False)) == ("mixed_bfloat16", True, True)
+    assert setup.xla_for(False, small=True)  # xla=on: the lab's small networks too
     assert setup.steps_per_execution == 2 and setup.forced_by_env == ("precision", "xla")
     assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
     assert "precision: mixed_bfloat16 (forced by GAN_LESSONS_DEVICE)" in out
-    assert "on for convolutional models (forced by GAN_LESSONS_DEVICE)" in out
+    assert "on for small networks on 1-D and 2-D points (forced by GAN_LESSONS_DEVICE)" in out
     assert "steps_per_execution: 2\n" in out and "not applied to steps_per_execution" in out
     assert not any("XLA off for convolutions" in r for r in setup.reasons)  # the CPU's own reason is not given
     monkeypatch.delenv(device.DEVICE_ENV)
@@ -217,6 +230,7 @@ def test_device_env_fills_only_the_arguments_left_at_auto(monkeypatch, capsys, f
         4,
         (),
     )
+    assert auto.xla_for(False) and not auto.xla_for(False, small=True)  # the CPU's own: XLA for the image MLP only
 
 
 @pytest.mark.parametrize(

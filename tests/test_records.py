@@ -666,17 +666,21 @@ def test_lesson_10s_reading_of_the_cyclegan_curve_holds():
 
 
 def test_the_device_helpers_cpu_defaults_rest_on_their_record():
-    """``core/device.py`` turns XLA off for convolutions on a CPU and says why: on a 2-core CPU it slowed the DCGAN
-    step and sped up lesson 02's MLP step (``scripts/measure_device_choices.py`` wrote the record)."""
+    """``core/device.py`` turns XLA off for convolutions and the lab's small networks on a CPU and says why: on a
+    2-core CPU it slowed the DCGAN step and whole lab runs, and sped up lesson 02's MLP step
+    (``scripts/measure_device_choices.py`` wrote the record)."""
     record = json.loads((DATA / "cpu_device_choices.json").read_text())
-    dcgan, mlp = record["dcgan_step"], record["mlp_step_ms"]
+    dcgan, mlp, lab = record["dcgan_step"], record["mlp_step_ms"], record["lab_run_s"]
     assert record["command"].startswith("python scripts/measure_device_choices.py")
     assert dcgan["float32_xla"]["package_images_per_s"] < dcgan["float32"]["package_images_per_s"]
     assert dcgan["float32_xla"]["ratio"] < dcgan["float32"]["ratio"]  # against the same tutorial loop, same load
     assert mlp["xla_on"] < mlp["xla_off"]
+    assert all(lab[model]["xla_on"] > lab[model]["xla_off"] for model in ("gan", "wgan-gp"))  # whole lab runs
     assert dcgan["mixed_bfloat16"]["ratio"] > dcgan["float32"]["ratio"]  # bfloat16 was faster: the docstring says so
     text = (ROOT / "gan_lessons" / "core" / "device.py").read_text()
     assert "on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's\n  MLP step" in text
+    assert "and it slowed whole runs of lesson 11's lab, small networks on 2-D points" in text
+    assert '"(on a 2-core CPU it slowed the DCGAN step and lesson 11\'s lab: data/cpu_device_choices.json)"' in text
     assert "on a 2-core CPU it slowed the DCGAN step" in text
     assert "on a 2-core CPU\n  bfloat16 ran the DCGAN step faster, but no lesson has been trained" in text
     # the question bank's mixed-precision answer quotes both speeds (QUOTES) and no longer calls a CPU slower

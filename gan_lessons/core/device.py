@@ -11,9 +11,11 @@ says what was chosen and why:
   bfloat16 ran the DCGAN step faster, but no lesson has been trained or checked in it (force it
   with ``GAN_LESSONS_DEVICE="precision=mixed_bfloat16"`` to try);
 * ``jit_compile`` -- XLA compilation of the train step.  On a GPU always; on a
-  CPU only for dense models: on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's
-  MLP step (``data/cpu_device_choices.json``, written by ``scripts/measure_device_choices.py``,
-  which ``tests/test_records.py`` holds these words to);
+  CPU only for dense models on images: on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's
+  MLP step, and it slowed whole runs of lesson 11's lab, small networks on 2-D points
+  (``data/cpu_device_choices.json``, written by ``scripts/measure_device_choices.py``,
+  which ``tests/test_records.py`` holds these words to).  Lesson 01's and 09's small 1-D networks are
+  compiled with Keras' own default, which makes the same choice (XLA on a GPU, not on a CPU);
 * ``steps_per_execution`` -- how many train steps run per call into the
   compiled graph (no Python round trip between them);
 * the input pipeline -- :func:`gan_lessons.core.training.train` given arrays keeps
@@ -55,22 +57,27 @@ class DeviceSetup:
     device: str  # "GPU" or "CPU"
     gpus: tuple[str, ...]
     precision: str  # one of PRECISIONS
-    jit_compile: bool  # XLA for dense (MLP) models
+    jit_compile: bool  # XLA for dense (MLP) models on images
     jit_compile_conv: bool  # XLA for convolutional models
     steps_per_execution: int
     reasons: tuple[str, ...] = field(default=())
     forced_by_env: tuple[str, ...] = field(default=())  # the GAN_LESSONS_DEVICE keys that set a choice
+    jit_compile_small: bool | None = None  # XLA for small networks on 1-D and 2-D points; None: as convolutional
 
     @property
     def mixed_precision(self) -> bool:
         return self.precision != "float32"
 
-    def xla_for(self, convolutional: bool) -> bool:
+    def xla_for(self, convolutional: bool, small: bool = False) -> bool:
+        """XLA for a convolutional model, a dense model on images, or (``small``) a small network on points."""
+        if small:
+            return self.jit_compile_conv if self.jit_compile_small is None else self.jit_compile_small
         return self.jit_compile_conv if convolutional else self.jit_compile
 
-    def compile_kwargs(self, convolutional: bool = False) -> dict:
-        """Keyword arguments for ``GAN.compile`` that apply this choice to a dense or a conv model."""
-        return {"jit_compile": self.xla_for(convolutional), "steps_per_execution": self.steps_per_execution}
+    def compile_kwargs(self, convolutional: bool = False, small: bool = False) -> dict:
+        """Keyword arguments for ``GAN.compile`` that apply this choice to a dense or a conv model, or (``small``)
+        to a small network on 1-D or 2-D points."""
+        return {"jit_compile": self.xla_for(convolutional, small), "steps_per_execution": self.steps_per_execution}
 
     def strategy(self):
         """``MirroredStrategy`` over all GPUs when there are several, else the default strategy."""
@@ -92,8 +99,9 @@ class DeviceSetup:
             f"  precision: {self.precision}"
             + (" (with loss scaling)" if self.precision == "mixed_float16" else "")
             + forced("precision"),
-            f"  XLA jit_compile: {on_off[self.xla_for(False)]} for dense models, "
-            f"{on_off[self.xla_for(True)]} for convolutional models" + forced("xla"),
+            f"  XLA jit_compile: {on_off[self.xla_for(False)]} for dense models on images, "
+            f"{on_off[self.xla_for(True)]} for convolutional models, "
+            f"{on_off[self.xla_for(False, small=True)]} for small networks on 1-D and 2-D points" + forced("xla"),
             f"  steps_per_execution: {self.steps_per_execution}" + forced("steps_per_execution"),
             "  input pipeline: training images kept in device memory, only batch indices sent per step",
         ]
@@ -229,14 +237,14 @@ def configure_device(
     elif len(gpus) > 1:
         reasons.append(f"{len(gpus)} GPUs: build the GAN inside setup.strategy().scope() to train on all of them")
     precision = _auto_precision(gpus, reasons) if mixed_precision == "auto" else mixed_precision
-    jit_conv = jit_compile
+    jit_conv = jit_small = jit_compile
     if jit_compile == "auto":
-        jit_compile = jit_conv = True
+        jit_compile = jit_conv = jit_small = True
         if not gpus:
-            jit_conv = False
+            jit_conv = jit_small = False
             reasons.append(
-                "XLA off for convolutions on the CPU (on a 2-core CPU it slowed the DCGAN step: "
-                "data/cpu_device_choices.json)"
+                "XLA off for convolutions and for small networks on points on the CPU "
+                "(on a 2-core CPU it slowed the DCGAN step and lesson 11's lab: data/cpu_device_choices.json)"
             )
     if steps_per_execution == "auto":
         steps_per_execution = 20 if len(gpus) == 1 else (1 if gpus else 4)
@@ -264,6 +272,7 @@ def configure_device(
         precision=precision,
         jit_compile=bool(jit_compile),
         jit_compile_conv=bool(jit_conv),
+        jit_compile_small=bool(jit_small),
         steps_per_execution=int(steps_per_execution),
         reasons=tuple(reasons),
         forced_by_env=tuple(env_forced),

@@ -156,6 +156,7 @@ def diagnose(bench: bool = True) -> dict:
             "precision": setup.precision,
             "xla_dense": setup.xla_for(False),
             "xla_conv": setup.xla_for(True),
+            "xla_small": setup.xla_for(False, small=True),
             "steps_per_execution": setup.steps_per_execution,
         },
         "mnist": mnist_status(),
@@ -197,10 +198,12 @@ def format_report(report: dict) -> str:
         lines.append(f"  {mark[v['ok']]} {v['package']:<11} {v['version']:<10} declared {v['declared']}")
     d = report["device"]
     where = f"GPU ({', '.join(d['gpus'])})" if d["gpus"] else f"CPU ({d['cpu_cores']} cores, no GPU)"
-    xla = {(True, True): "on", (True, False): "dense models only", (False, True): "conv models only"}
+    kinds = {"xla_dense": "dense models on images", "xla_conv": "conv models", "xla_small": "small networks"}
+    on = [name for key, name in kinds.items() if d.get(key)]
+    xla = "on" if len(on) == len(kinds) else (f"{' and '.join(on)} only" if on else "off")
     lines += [
         f"      device      {where}",
-        f"      precision   {d['precision']}; XLA {xla.get((d['xla_dense'], d['xla_conv']), 'off')}; "
+        f"      precision   {d['precision']}; XLA {xla}; "
         f"steps_per_execution {d['steps_per_execution']}"
         + (f" ({', '.join(d['forced_by_env'])} forced by GAN_LESSONS_DEVICE)" if d.get("forced_by_env") else ""),
     ]

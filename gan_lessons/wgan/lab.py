@@ -148,7 +148,7 @@ def toy_gan(model: str, seed: int = 0, setup=None, latent_dim: int = 16, steps: 
         return keras.optimizers.schedules.CosineDecay(base, decay_steps=int(steps) * updates_per_step)
 
     keras.utils.set_random_seed(seed)
-    compile_kwargs = setup.compile_kwargs(convolutional=False) if setup is not None else {}
+    compile_kwargs = setup.compile_kwargs(small=True) if setup is not None else {}
     if model in ("wgan", "wgan-gp"):
         generator, critic = build_toy_generator(latent_dim), build_toy_discriminator()
         if model == "wgan":
