@@ -289,6 +289,12 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     real = re.search(r"^real samples +8/8 modes, +([\d.]+)% high quality", checks, re.MULTILINE)
     # test_records holds the same sentence's number to the 12-mode run in data/toy_lab.json
     assert f"The high-quality share is {real[1]} % for 12 ring modes, what section 1's real samples scored" in prose
+    # "and not the same runs": the grid runs plotted in section 4 beside the table's seed-0 runs, as printed
+    compared = output('table = {(row["model"], row["dataset"], row["seed"]): row').splitlines()
+    printed = r"here: +(\d+)/25 modes, +(\d+)% .*run: +(\d+)/25, +(\d+)%"
+    pairs = [re.search(printed, line).groups() for line in compared]
+    assert len(pairs) == 3 and any(pair[:2] != pair[2:] for pair in pairs)  # one model at least came out otherwise
+    assert "The same code, data, budget and seed as the table's first seed — and not the same runs." in prose
 
     prose, output = _lesson("07_kde_baseline")
     sweep = output('print("   d  bandwidth  log p per pixel').splitlines()[1:]
