@@ -14,8 +14,9 @@ says what was chosen and why:
   CPU only for dense models on images: on a 2-core CPU XLA slowed the DCGAN step and sped up lesson 02's
   MLP step, and it slowed whole runs of lesson 11's lab, small networks on 2-D points
   (``data/cpu_device_choices.json``, written by ``scripts/measure_device_choices.py``,
-  which ``tests/test_records.py`` holds these words to).  Lesson 01's and 09's small 1-D networks are
-  compiled with Keras' own default, which makes the same choice (XLA on a GPU, not on a CPU);
+  which ``tests/test_records.py`` holds these words to).  Lesson 01's and 09's small 1-D networks, and the
+  Keras 2 recipe that lessons 02, 08 and 09 show as a pitfall, are compiled with Keras' own default, which is XLA
+  on a GPU and not on a CPU: the same choice, except for the recipe's MLP on a CPU;
 * ``steps_per_execution`` -- how many train steps run per call into the
   compiled graph (no Python round trip between them);
 * the input pipeline -- :func:`gan_lessons.core.training.train` given arrays keeps
