@@ -246,7 +246,7 @@ def test_the_gpu_path_choices_for_each_device(monkeypatch, device_name, precisio
     from gan_lessons.core.device import DEVICE_ENV, DeviceSetup
 
     gpus = ("gpu0",) if device_name == "GPU" else ()
-    setup = DeviceSetup(device_name, gpus, precision, True, device_name == "GPU", 4)
+    setup = DeviceSetup(device_name, gpus, precision, True, device_name == "GPU", device_name == "GPU", 4)
     monkeypatch.delenv(DEVICE_ENV, raising=False)
     spec, why = doctor.gpu_path_choices(setup)
     assert spec == expected and ("forced on this CPU" in why) == (device_name == "CPU")

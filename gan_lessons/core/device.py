@@ -60,10 +60,10 @@ class DeviceSetup:
     precision: str  # one of PRECISIONS
     jit_compile: bool  # XLA for dense (MLP) models on images
     jit_compile_conv: bool  # XLA for convolutional models
+    jit_compile_small: bool  # XLA for small networks on 1-D and 2-D points (lesson 11's lab)
     steps_per_execution: int
     reasons: tuple[str, ...] = field(default=())
     forced_by_env: tuple[str, ...] = field(default=())  # the GAN_LESSONS_DEVICE keys that set a choice
-    jit_compile_small: bool | None = None  # XLA for small networks on 1-D and 2-D points; None: as convolutional
 
     @property
     def mixed_precision(self) -> bool:
@@ -72,7 +72,7 @@ class DeviceSetup:
     def xla_for(self, convolutional: bool, small: bool = False) -> bool:
         """XLA for a convolutional model, a dense model on images, or (``small``) a small network on points."""
         if small:
-            return self.jit_compile_conv if self.jit_compile_small is None else self.jit_compile_small
+            return self.jit_compile_small
         return self.jit_compile_conv if convolutional else self.jit_compile
 
     def compile_kwargs(self, convolutional: bool = False, small: bool = False) -> dict:
