@@ -33,6 +33,40 @@ def test_digit_kde_samples_shape_range_and_likelihood(mnist_subset):
     assert model.log_likelihood(mnist_subset.images[-20:]).mean() > model.log_likelihood(white).mean() + 50
 
 
+def test_the_kde_scores_points_far_from_the_data_exactly():
+    """scikit-learn's tree KDE can misjudge points far from its data (its issues #7492 and #27186); the course's KDE
+    is a log-sum-exp over every point, checked here against the Gaussian mixture it is, far from the data too."""
+    from scipy.special import logsumexp
+    from scipy.stats import multivariate_normal
+    from sklearn.model_selection import KFold
+
+    rng = np.random.default_rng(0)
+    points = rng.standard_normal((1500, 20))
+    queries = np.vstack([np.full((1, 20), 5.0), np.zeros((1, 20)), 3 * rng.standard_normal((3, 20))])
+    unit = multivariate_normal(np.zeros(20), np.eye(20))
+    direct = [logsumexp(unit.logpdf(points - q)) - np.log(len(points)) for q in queries]
+    np.testing.assert_allclose(kde.gaussian_kde_log_density(points, queries, 1.0), direct, rtol=1e-9)
+    fitted = kde.exact_kernel_density(1.0).fit(points)
+    np.testing.assert_allclose(fitted.score_samples(queries), direct, rtol=1e-9)
+    assert fitted.score(queries) == pytest.approx(sum(direct), rel=1e-9)
+    half = multivariate_normal(np.zeros(20), 0.25 * np.eye(20))  # another bandwidth: h = 0.5
+    np.testing.assert_allclose(
+        kde.gaussian_kde_log_density(points, queries[:2], 0.5),
+        [logsumexp(half.logpdf(points - q)) - np.log(len(points)) for q in queries[:2]],
+        rtol=1e-9,
+    )
+    # The bandwidth search and the digit KDE score with it.
+    x = kde.bimodal_1d(60, seed=2)
+    search = kde.choose_bandwidth(x, bandwidths=[0.3, 1.0], folds=3, seed=0)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(x))
+    by_hand = [np.mean([kde.gaussian_kde_log_density(x[a], x[b], h).mean() for a, b in folds]) for h in (0.3, 1.0)]
+    np.testing.assert_allclose(search.mean_log_likelihood, by_hand, rtol=1e-9)
+    model = kde.fit_digit_kde(np.tanh(rng.standard_normal((30, 4, 4, 1))), n_components=3, bandwidth=0.5)
+    assert type(model.kde) is type(fitted)
+    with pytest.raises(ValueError, match="same d"):
+        kde.gaussian_kde_log_density(points, queries[:, :3], 1.0)
+
+
 def test_memorisation_check_flags_a_tiny_bandwidth():
     from gan_lessons.tools.classifier import digit_splits
 

@@ -1,7 +1,8 @@
 """Lesson 07, ``07_kde_baseline``: the kernel-density baseline with scikit-learn.
 
 Where the code is:
-- ``baseline``: bandwidth by cross-validation, the digit KDE, the dimension and bandwidth sweeps;
+- ``baseline``: the exact Gaussian KDE, the bandwidth by cross-validation, the digit KDE, the dimension and
+  bandwidth sweeps;
 - ``plots``: the lesson's plots;
 - ``checks``: the checks of the lesson's exercises (``solutions``: their reference answers).
 """
@@ -16,7 +17,9 @@ from .baseline import (
     bimodal_density,
     choose_bandwidth,
     dimension_sweep,
+    exact_kernel_density,
     fit_digit_kde,
+    gaussian_kde_log_density,
 )
 from .plots import (
     bandwidth_curve,

@@ -10,6 +10,7 @@ likelihood growing with the dimension.  Taught in ``07_kde_baseline``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,58 @@ def _check_bandwidths(bandwidths) -> np.ndarray:
     if grid.ndim != 1 or len(grid) < 2 or not np.all(grid > 0):
         raise ValueError(f"bandwidths must be at least two positive numbers, got {bandwidths!r}.")
     return np.sort(grid)
+
+
+def gaussian_kde_log_density(points: np.ndarray, x: np.ndarray, bandwidth: float, chunk: int = 256) -> np.ndarray:
+    """``log p(x)`` of each row of ``x`` under the Gaussian KDE on ``points`` (both ``(n, d)``), computed exactly:
+    ``log mean_i N(x; points_i, bandwidth^2 I)``, a log-sum-exp over every point, ``chunk`` rows of ``x`` at a time.
+
+    scikit-learn's ``KernelDensity.score_samples`` prunes its tree with bounds that can be wrong far from the data
+    (scikit-learn issues #7492 and #27186): on lesson 07's digits in 20 PCA dimensions it scored an all-ink image at
+    -75 nats instead of -147, and the error changed with the number of BLAS threads.  Held-out points in a few dozen
+    dimensions are far from the data in just that way, so the course scores them here."""
+    from scipy.special import logsumexp
+
+    points, x = np.asarray(points, np.float64), np.asarray(x, np.float64)
+    if points.ndim != 2 or x.ndim != 2 or points.shape[1] != x.shape[1]:
+        raise ValueError(f"points and x must be (n, d) with the same d, got {points.shape} and {x.shape}.")
+    if not bandwidth > 0:
+        raise ValueError(f"bandwidth must be positive, got {bandwidth!r}.")
+    d = points.shape[1]
+    squared = np.sum(points**2, axis=1)
+    norm = np.log(len(points)) + 0.5 * d * np.log(2 * np.pi * bandwidth**2)
+    out = np.empty(len(x))
+    for start in range(0, len(x), chunk):
+        rows = x[start : start + chunk]
+        d2 = np.maximum(np.sum(rows**2, axis=1)[:, None] + squared[None, :] - 2.0 * rows @ points.T, 0.0)
+        out[start : start + chunk] = logsumexp(-0.5 * d2 / bandwidth**2, axis=1) - norm
+    return out
+
+
+@functools.cache
+def _exact_kernel_density_class():
+    from sklearn.neighbors import KernelDensity
+
+    class ExactKernelDensity(KernelDensity):
+        """scikit-learn's Gaussian ``KernelDensity`` with exact ``score_samples`` (and so ``score``)."""
+
+        def fit(self, X, y=None, sample_weight=None):
+            if sample_weight is not None or self.kernel != "gaussian":
+                raise ValueError("the exact KDE is a Gaussian KDE without sample weights.")
+            super().fit(X)
+            self.points_ = np.asarray(X, np.float64)
+            return self
+
+        def score_samples(self, X):
+            return gaussian_kde_log_density(self.points_, X, float(getattr(self, "bandwidth_", self.bandwidth)))
+
+    return ExactKernelDensity
+
+
+def exact_kernel_density(bandwidth: float = 1.0):
+    """scikit-learn's Gaussian ``KernelDensity`` (fit, sample, ``GridSearchCV``) whose ``score_samples`` and ``score``
+    are exact (:func:`gaussian_kde_log_density`) instead of its tree's approximation."""
+    return _exact_kernel_density_class()(kernel="gaussian", bandwidth=bandwidth)
 
 
 def bimodal_1d(n: int, seed: int = 0) -> np.ndarray:
@@ -53,7 +106,6 @@ class BandwidthSearch:
 def choose_bandwidth(x: np.ndarray, bandwidths=None, folds: int = 3, seed: int = 0) -> BandwidthSearch:
     """Grid search over Gaussian-kernel bandwidths (``GridSearchCV`` over ``KernelDensity``)."""
     from sklearn.model_selection import GridSearchCV, KFold
-    from sklearn.neighbors import KernelDensity
 
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2:
@@ -62,7 +114,7 @@ def choose_bandwidth(x: np.ndarray, bandwidths=None, folds: int = 3, seed: int =
         raise ValueError(f"need folds >= 2 and at least two points per fold; got folds={folds!r} for {len(x)} points.")
     grid = _check_bandwidths(bandwidths)
     search = GridSearchCV(
-        KernelDensity(kernel="gaussian"),
+        exact_kernel_density(),
         {"bandwidth": grid},
         cv=KFold(folds, shuffle=True, random_state=seed),
     ).fit(x)
@@ -143,7 +195,6 @@ def fit_digit_kde(
     """Fit PCA + KDE to images ``(N, H, W, C)`` in [-1, 1]; the bandwidth by cross-validation
     unless given."""
     from sklearn.decomposition import PCA
-    from sklearn.neighbors import KernelDensity
 
     images = np.asarray(images, dtype=np.float64)
     if images.ndim != 4:
@@ -159,7 +210,7 @@ def fit_digit_kde(
     if bandwidth is None:
         search = choose_bandwidth(codes, bandwidths, folds=folds, seed=seed)
         bandwidth = search.bandwidth
-    kde = KernelDensity(kernel="gaussian", bandwidth=float(bandwidth)).fit(codes)
+    kde = exact_kernel_density(float(bandwidth)).fit(codes)
     off = flat.shape[1] - n_components
     residual_variance = float(np.sum((flat - pca.inverse_transform(codes)) ** 2) / (len(flat) * off)) if off else 1.0
     return DigitKDE(pca, kde, tuple(images.shape[1:]), search, max(residual_variance, 1e-6))
