@@ -426,7 +426,7 @@ QUOTES = [
         ],
     ),
     # lesson 07: the KDE against the shipped DCGAN
-    ("notebooks/07_kde_baseline.ipynb", "the DCGAN's {} (its record", [(DCGAN, "scores.fid", F1)]),
+    ("notebooks/07_kde_baseline.ipynb", "the DCGAN's FID: {} in its record", [(DCGAN, "scores.fid", F1)]),
     # lesson 08: the judge, and where a trained GAN lands
     (L08, "remakes them in about {} seconds", [(CLF, "seconds", F0)]),
     (

@@ -302,6 +302,25 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     rows = {int(row.split()[0]): [v.replace("-", "−") for v in row.split()[2:5]] for row in sweep}
     assert f"({rows[50][1]} at 50, {rows[100][1]} at 100)" in prose  # the held-out likelihood
     assert f"({rows[2][2]} at 2 dimensions, {rows[100][2]} at 100)" in prose  # the gap
+    gaps = [float(rows[d][2].replace("−", "-")) for d in sorted(rows)]
+    assert gaps == sorted(gaps)  # "the gap grows with d"
+    # the FID and the confident share: sample quality peaks at 50 dimensions, worse again at 100
+    quality = {int(row.split()[0]): (row.split()[-2], row.split()[-1]) for row in sweep}  # d -> (confident, FID)
+    fids = {d: float(fid) for d, (_, fid) in quality.items()}
+    assert min(fids, key=fids.get) == 50 and fids[100] > fids[50] and max(fids, key=fids.get) == 2
+    assert (
+        f"falls from {quality[2][1]} at 2 dimensions to {quality[50][1]} at 50, then rises to {quality[100][1]} at 100"
+        in (prose)
+    )
+    assert f"({quality[100][0][:-1]} % against {quality[50][0][:-1]} % at 50)" in prose
+    assert f"the FID worsened ({quality[50][1]} to {quality[100][1]})" in prose  # the summary
+    # the exact likelihoods against scikit-learn's tree: "off by tens of nats", many digits
+    compared = output("from sklearn.neighbors import KernelDensity\n\nwide_kde = ")
+    share, nats = re.search(
+        r"tree scored (\d+)% of the 500 unseen digits differently, by up to (\d+) nats", compared
+    ).groups()
+    assert int(share) >= 10 and int(nats) >= 20 and "Held-out scores off by tens of nats are no rounding error" in prose
+    assert float(re.search(r"digit: ([\d.]+) bandwidths away \(median\)", compared)[1]) >= 3  # "far from every"
     memorised = output("kdes = {").splitlines()
     (copying,) = [row.split()[-3:] for row in memorised if row.startswith("KDE, h = 0.001")]  # pixels, own, nearest
     # "not copies by pixel distance (in its own PCA space the h = 0.001 KDE's are ...)"
@@ -309,8 +328,13 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     table = output("results = {name: gl.metrics.evaluate(").splitlines()
     (dcgan_row,) = [row for row in table if row.startswith("DCGAN")]
     dcgan_fid = float(dcgan_row.split()[1])  # the table's first column: FID
-    assert f"section 6 scores this lesson's own 1,000 DCGAN samples: {dcgan_fid:.1f})" in prose
-    assert f"against {dcgan_fid:.3f}, section 6)" in prose  # the summary
+    assert f"{dcgan_fid:.1f} for this lesson's own 1,000 DCGAN samples (section 6)" in prose
+    assert f"No KDE here reaches the DCGAN's FID ({dcgan_fid:.1f}, section 6)" in prose  # the summary
+    assert dcgan_fid < min(fids.values()) and all(
+        float(re.split(r"\s{2,}", row)[1]) > dcgan_fid for row in table if row.startswith("KDE")
+    )
+    nearer = [float(row.split()[-1]) for row in table if row.startswith("KDE")]  # "98.9 % to 100 % of the time"
+    assert f"land next to a training digit {100 * min(nearer):.1f} % to {100 * max(nearer):.0f} % of the time" in prose
 
     prose, output = _lesson("10_image_translation")
     rows = _score_rows(output("ablation = {}"))  # label -> [course clf, independent, FID, sharpness]
