@@ -28,6 +28,21 @@ def test_fid_matches_the_closed_form_for_fitted_gaussians():
     assert metrics.frechet_distance([0.0], [[4.0]], [3.0], [[1.0]]) == pytest.approx(9 + 1)
 
 
+def test_nearest_neighbour_distances_are_exact():
+    """The fast path (matrix products, then the few candidates measured exactly) gives what measuring every pair
+    exactly gives, to the last bit: copies at 0, near ties and duplicates included."""
+    from scipy.spatial.distance import cdist
+
+    rng = np.random.default_rng(0)
+    train = np.tanh(rng.standard_normal((700, 28, 28, 1)))
+    train[1] = train[0]  # a duplicated training digit: two nearest at the same distance
+    near = train[:300] + 1e-7 * rng.standard_normal((300, 28, 28, 1))  # within the expansion's rounding of a copy
+    for samples in (train[:300], near, np.tanh(rng.standard_normal((600, 28, 28, 1))), train[:1]):
+        exact = cdist(samples.reshape(len(samples), -1), train.reshape(len(train), -1)).min(axis=1)
+        np.testing.assert_array_equal(metrics.nearest_neighbour_distances(samples, train), exact)
+    assert np.all(metrics.nearest_neighbour_distances(train[:300], train) == 0)  # copies at exactly 0
+
+
 def test_kid_is_unbiased():
     same = [
         metrics.kid(
