@@ -46,6 +46,8 @@ def test_the_kde_scores_points_far_from_the_data_exactly():
     unit = multivariate_normal(np.zeros(20), np.eye(20))
     direct = [logsumexp(unit.logpdf(points - q)) - np.log(len(points)) for q in queries]
     np.testing.assert_allclose(kde.gaussian_kde_log_density(points, queries, 1.0), direct, rtol=1e-9)
+    many = np.repeat(queries, 700, axis=0)  # 3,500 rows: more than one chunk of 1,500 points' distances
+    np.testing.assert_allclose(kde.gaussian_kde_log_density(points, many, 1.0), np.repeat(direct, 700), rtol=1e-9)
     fitted = kde.exact_kernel_density(1.0).fit(points)
     np.testing.assert_allclose(fitted.score_samples(queries), direct, rtol=1e-9)
     assert fitted.score(queries) == pytest.approx(sum(direct), rel=1e-9)

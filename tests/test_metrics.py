@@ -37,7 +37,8 @@ def test_nearest_neighbour_distances_are_exact():
     train = np.tanh(rng.standard_normal((700, 28, 28, 1)))
     train[1] = train[0]  # a duplicated training digit: two nearest at the same distance
     near = train[:300] + 1e-7 * rng.standard_normal((300, 28, 28, 1))  # within the expansion's rounding of a copy
-    for samples in (train[:300], near, np.tanh(rng.standard_normal((600, 28, 28, 1))), train[:1]):
+    repeated = np.repeat(near[:61], 100, axis=0)  # 6,100 rows: more than one chunk against 700 training digits
+    for samples in (train[:300], near, np.tanh(rng.standard_normal((600, 28, 28, 1))), train[:1], repeated):
         exact = cdist(samples.reshape(len(samples), -1), train.reshape(len(train), -1)).min(axis=1)
         np.testing.assert_array_equal(metrics.nearest_neighbour_distances(samples, train), exact)
     assert np.all(metrics.nearest_neighbour_distances(train[:300], train) == 0)  # copies at exactly 0

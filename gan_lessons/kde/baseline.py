@@ -29,9 +29,9 @@ def _check_bandwidths(bandwidths) -> np.ndarray:
     return np.sort(grid)
 
 
-def gaussian_kde_log_density(points: np.ndarray, x: np.ndarray, bandwidth: float, chunk: int = 256) -> np.ndarray:
+def gaussian_kde_log_density(points: np.ndarray, x: np.ndarray, bandwidth: float) -> np.ndarray:
     """``log p(x)`` of each row of ``x`` under the Gaussian KDE on ``points`` (both ``(n, d)``), computed exactly:
-    ``log mean_i N(x; points_i, bandwidth^2 I)``, a log-sum-exp over every point, ``chunk`` rows of ``x`` at a time.
+    ``log mean_i N(x; points_i, bandwidth^2 I)``, a log-sum-exp over every point, a few rows of ``x`` at a time.
 
     scikit-learn's ``KernelDensity.score_samples`` prunes its tree with bounds that can be wrong far from the data
     (scikit-learn issues #7492 and #27186): on lesson 07's digits in 20 PCA dimensions it scored an all-ink image at
@@ -48,6 +48,7 @@ def gaussian_kde_log_density(points: np.ndarray, x: np.ndarray, bandwidth: float
     squared = np.sum(points**2, axis=1)
     norm = np.log(len(points)) + 0.5 * d * np.log(2 * np.pi * bandwidth**2)
     out = np.empty(len(x))
+    chunk = max(1, 2**22 // max(1, len(points)))  # rows of `x` at a time: about 32 MB of squared distances
     for start in range(0, len(x), chunk):
         rows = x[start : start + chunk]
         d2 = np.maximum(np.sum(rows**2, axis=1)[:, None] + squared[None, :] - 2.0 * rows @ points.T, 0.0)
