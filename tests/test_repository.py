@@ -426,6 +426,26 @@ def test_prose_that_restates_a_stored_output_agrees_with_it():
     assert f"(mean confidence {sure_sr} against {sure_l2})" in prose and abs(float(sure_sr) - float(sure_l2)) <= 0.03
 
 
+def test_prose_quoting_the_scoreboard_and_the_critic_agrees_with_them():
+    """Lesson 10's gains by the two readers, its standard errors, and lesson 09's unconstrained critic, as printed."""
+    prose, output = _lesson("10_image_translation")
+    board = {label: [float(v[:-2]) for v in values[:2]] for label, values in _score_rows(output("board = {")).items()}
+    sr, bicubic = board["SRGAN x4"], board["bicubic x4"]
+    gains = [round(a - b, 1) for a, b in zip(sr, bicubic, strict=True)]  # [course classifier, independent reader]
+    assert gains[0] > gains[1]  # "larger by the course classifier ... than by the independent reader"
+    assert f"larger by the course classifier ({gains[0]} points: {sr[0]} % against {bicubic[0]} %)" in prose
+    assert f"than by the independent reader ({gains[1]} points)" in prose
+    # "half a point or less apart, less than one standard error of a share of 1,000 digits"
+    errors = [round(100 * (p * (1 - p) / 1000) ** 0.5, 1) for p in (0.95, 0.92)]
+    assert f"1,000 digits: {errors[0]} points near 95 %, {errors[1]} near 92 %)" in prose and errors[0] > 0.5
+
+    prose, output = _lesson("09_interview_prep")
+    printed = re.findall(r"after +(\d+) updates: .* no constraint +([\d.]+)", output("critic = gl.interview.debugging"))
+    steps, estimates = [s for s, _ in printed], [e for _, e in printed]
+    assert len(printed) == 3 and [float(e) for e in estimates] == sorted(float(e) for e in estimates)  # "keeps growing"
+    assert f"{estimates[0]}, {estimates[1]} and {estimates[2]} after {steps[0]}, {steps[1]} and {steps[2]} updates" in prose
+
+
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
     TensorFlow's ops and the BLAS of numpy on C // W threads, and TensorFlow's ops one at a time (one inter-op thread),
