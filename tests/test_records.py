@@ -328,7 +328,7 @@ QUOTES = [
     ),
     (L11, "The non-saturating GAN keeps {} ring modes", [(TOY, "table.gan.ring.modes", F1)]),
     (L11, "at most {} of any of their runs' samples", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
-    (L11, "(at most {} high quality):", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
+    (L11, "(at most {} high quality);", [(TOY, _most_high_quality("wgan", "wgan-gp"), PCT1)]),
     (
         L11,
         "the saturating loss kept {} grid modes with {} high quality with seed 1, "
