@@ -443,7 +443,8 @@ def test_prose_quoting_the_scoreboard_and_the_critic_agrees_with_them():
     printed = re.findall(r"after +(\d+) updates: .* no constraint +([\d.]+)", output("critic = gl.interview.debugging"))
     steps, estimates = [s for s, _ in printed], [e for _, e in printed]
     assert len(printed) == 3 and [float(e) for e in estimates] == sorted(float(e) for e in estimates)  # "keeps growing"
-    assert f"{estimates[0]}, {estimates[1]} and {estimates[2]} after {steps[0]}, {steps[1]} and {steps[2]} updates" in prose
+    quoted = f"{estimates[0]}, {estimates[1]} and {estimates[2]} after {steps[0]}, {steps[1]} and {steps[2]} updates"
+    assert quoted in prose
 
 
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():

@@ -104,7 +104,7 @@ class DeviceSetup:
             f"{on_off[self.xla_for(True)]} for convolutional models, "
             f"{on_off[self.xla_for(False, small=True)]} for small networks on 1-D and 2-D points" + forced("xla"),
             f"  steps_per_execution: {self.steps_per_execution}" + forced("steps_per_execution"),
-            "  input pipeline: training images kept in device memory, only batch indices sent per step",
+            "  input pipeline: train() given arrays keeps them in device memory and sends only batch indices per step",
         ]
         lines += [f"  - {r}" for r in self.reasons]
         return "\n".join(lines)
@@ -132,7 +132,10 @@ def _auto_precision(gpus, reasons: list[str]) -> str:
     if capabilities and min(capabilities) >= (7, 0):
         reasons.append("mixed_float16: the GPU has float16 tensor cores; the trainer scales the losses")
         return "mixed_float16"
-    reasons.append("float32: no GPU with tensor cores, where mixed precision pays")
+    reasons.append(
+        "float32: no GPU with tensor cores; every lesson and record was made in float32"
+        f" (to try bfloat16 on a CPU: {DEVICE_ENV}=precision=mixed_bfloat16)"
+    )
     return "float32"
 
 

@@ -22,7 +22,7 @@ BETTER = {
     "classes_covered": +1,
     "memorised_fraction": -1,
 }
-# The least change that counts, whatever the two real sets say: more than one class, more than 5 % of the samples copied.
+# The least change that counts, whatever the two real sets say: more than one class, more than 5 % of samples copied.
 FLOORS = {"classes_covered": 1.0, "memorised_fraction": 0.05}
 
 
