@@ -399,6 +399,7 @@ QUOTES = [
         [(DCGAN, "steps", lambda v: f"{v:,}"), (DCGAN, "train_seconds", _minutes)],
     ),
     (L04, "(`gan-lessons train cgan`) took about {} minutes", [(CGAN, "train_seconds", _minutes)]),
+    (L04, "the optimizers and the {} steps are lesson 03's", [(CGAN, "steps", "{:,}".format)]),
     # lesson 09's bank quotes the shipped CycleGAN, and the CPU speeds of its mixed-precision answer
     (
         BANK,
