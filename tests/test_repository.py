@@ -447,6 +447,38 @@ def test_prose_quoting_the_scoreboard_and_the_critic_agrees_with_them():
     assert quoted in prose
 
 
+def test_lesson_03_counts_the_samples_its_cells_use():
+    """Lesson 03's latent arithmetic: the mean ink and the rows that change digit are as its cell printed, and the
+    "2,000" digits (and "quarter") of the ink direction and of the explorer's linear map are the defaults of the
+    functions its cells call, which pass no other number."""
+    import inspect
+
+    from gan_lessons.dcgan import latent
+
+    prose, output = _lesson("03_dcgan")
+    printed = output("# NBVAL_CHECK_OUTPUT\nink = gl.dcgan.ink(rows)")
+    (ink,) = re.findall(r"mean ink at a = -1, 0, 1: \[([\d.]+) ([\d.]+) ([\d.]+)\]", printed)
+    (stay,) = re.findall(r"rows that stay one digit from a = -1 to 1: (\d) of 5", printed)
+    assert f"mean ink rises with $a$ ({', '.join(ink)})" in prose and sorted(ink) == list(ink)
+    assert f"also changes the digit in {5 - int(stay)} of 5 rows" in prose  # and in the summary:
+    assert f"that direction also changed the digit in {5 - int(stay)} of 5 rows" in prose
+    code = "\n".join(_src(c) for c in _cells(ROOT / "notebooks" / "03_dcgan.ipynb") if c["cell_type"] == "code")
+    calls = re.findall(r"gl\.dcgan\.(attribute_vector|latent_explorer|main_directions)\(([^)]*)\)", code)
+    assert calls == [
+        ("attribute_vector", "explore, score=gl.dcgan.ink"),
+        ("latent_explorer", "explore, n_directions=4"),  # which calls main_directions with n_samples's default
+    ]
+    assert "n_samples" not in inspect.getsource(latent.latent_explorer)
+    for function, quoted in (
+        (latent.attribute_vector, "Generate {:,} digits, measure their ink"),
+        (latent.attribute_vector, "thinnest quarters of the {:,} samples"),
+        (latent.main_directions, "Fit the best *linear* map from $z$ to images over {:,} samples"),
+    ):
+        assert quoted.format(inspect.signature(function).parameters["n_samples"].default) in prose, quoted
+    assert inspect.signature(latent.attribute_vector).parameters["share"].default == 0.25
+    assert "subtract the mean $z$ of the thinnest quarter from the mean $z$ of the boldest quarter" in prose
+
+
 def test_under_xdist_each_worker_takes_its_share_of_the_cores():
     """conftest.py: with W pytest-xdist workers on C cores, each worker (and each notebook kernel it starts) runs
     TensorFlow's ops and the BLAS of numpy on C // W threads, and TensorFlow's ops one at a time (one inter-op thread),
