@@ -1,4 +1,5 @@
 import functools
+import warnings
 
 import keras
 import numpy as np
@@ -1067,6 +1068,37 @@ def test_the_shipped_critics_pass_the_critic_check():
 )
 def test_style_block_check_names_each_mistake(wrong, says):
     _says(stylegan.checks.check_style_block(wrong), exercise.WRONG, says)
+
+
+class _StyleBlockRaising(_StyleBlock):
+    """Lesson 06: a block whose call fails before it calls any of its layers."""
+
+    def call(self, inputs):
+        raise ValueError("not yet")
+
+
+class _StyleBlockWithASpareLayer(_StyleBlock):
+    """Lesson 06: a right block that also makes a Dense layer it never calls."""
+
+    def __init__(self, filters):
+        super().__init__(filters)
+        self.spare = keras.layers.Dense(4)
+
+
+def test_style_block_check_names_a_layer_made_but_never_called_instead_of_keras_warning():
+    # A student who makes NoiseInjection in __init__ but adds raw noise in call: Keras would warn that the block
+    # "has unbuilt state"; the check says which layer call never uses, and nothing else is printed.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # what Keras would have printed
+        result = stylegan.checks.check_style_block(_StyleBlockWithUnscaledNoise)
+        _says(result, exercise.WRONG, "at full strength", "(self.noise is made in __init__ but never called")
+        spare = stylegan.checks.check_style_block(_StyleBlockWithASpareLayer)
+        _says(spare, exercise.CORRECT, "(self.spare is made in __init__ but never called")
+        # A block whose call fails never built its layers either; the check reports the error alone.
+        _says(stylegan.checks.check_style_block(_StyleBlockRaising), exercise.WRONG, "raised ValueError", "not yet")
+        assert "never called" not in stylegan.checks.check_style_block(_StyleBlockRaising).message
+    for whole in (stylegan.solutions.FixedStyleBlock, _StyleBlockWithoutNorm, stylegan.checks.FlawedStyleBlock):
+        assert "never called" not in stylegan.checks.check_style_block(whole).message, whole
 
 
 def test_style_block_check_accepts_a_bias_free_conv_and_noise_that_starts_on():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import keras
 import numpy as np
 
@@ -76,6 +78,32 @@ def check_style_block(block_class, called: str = "MyStyleBlock", per_channel_noi
     """Lesson 06, exercise 1: a fixed ``FlawedStyleBlock`` -- ``block_class(filters)`` called on ``[x, w]``
     must convolve (3x3), add noise with a learned per-channel strength (``per_channel_noise=False``: or one
     strength for the layer), and apply AdaIN with ``w``.  ``called``: the class's name in the messages."""
+    made = []  # the block the check made of the class, if it could
+    with warnings.catch_warnings():
+        # Keras warns, in words meant for library authors, when a layer made in __init__ is never called or when
+        # call raises before calling them; the check names the unused layer, or the error, in its own words.
+        unbuilt = r"`build\(\)` was called on layer|Layer '.*' looks like it has unbuilt state"
+        warnings.filterwarnings("ignore", message=unbuilt, category=UserWarning)
+        result = _judge_style_block(block_class, called, per_channel_noise, made)
+    unused = _unused_layers(made[0]) if made else []
+    if unused:
+        names = " and ".join(f"self.{attribute}" for attribute in unused)
+        result = _result(
+            result.exercise,
+            result.status,
+            f"{result.message} ({names} {'is' if len(unused) == 1 else 'are'} made in __init__ but never called: "
+            "a layer counts only where call uses it.)",
+        )
+    return result
+
+
+def _unused_layers(block) -> list[str]:
+    """The attributes of ``block`` holding a layer its calls never built: made in __init__, never called."""
+    return [key for key, value in vars(block).items() if isinstance(value, keras.layers.Layer) and not value.built]
+
+
+def _judge_style_block(block_class, called: str, per_channel_noise: bool, made: list) -> CheckResult:
+    """:func:`check_style_block`'s verdict; appends to ``made`` the block it made, once its calls ran."""
     name = "a StyleGAN block built right"
     if _not_attempted(block_class):
         return _result(name, NOT_ATTEMPTED, f"write the class {called} and run the check again.")
@@ -89,6 +117,7 @@ def check_style_block(block_class, called: str = "MyStyleBlock", per_channel_noi
         out_a = keras.ops.convert_to_numpy(block([x, w_a]))
         varies = _varies(block, x, w_a)
         strengths = _noise_strengths(block, x, w_a)
+        made.append(block)  # called without an error
     except NotImplementedError:
         return _result(name, NOT_ATTEMPTED, "the class still raises NotImplementedError.")
     except Exception as exc:
