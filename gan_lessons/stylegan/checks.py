@@ -78,7 +78,7 @@ def check_style_block(block_class, called: str = "MyStyleBlock", per_channel_noi
     """Lesson 06, exercise 1: a fixed ``FlawedStyleBlock`` -- ``block_class(filters)`` called on ``[x, w]``
     must convolve (3x3), add noise with a learned per-channel strength (``per_channel_noise=False``: or one
     strength for the layer), and apply AdaIN with ``w``.  ``called``: the class's name in the messages."""
-    made = []  # the block the check made of the class, if it could
+    made = []  # the block the check made of the class, once calling it raised no error
     with warnings.catch_warnings():
         # Keras warns, in words meant for library authors, when a layer made in __init__ is never called or when
         # call raises before calling them; the check names the unused layer, or the error, in its own words.
