@@ -14,19 +14,33 @@ from pathlib import Path
 os.environ.setdefault("GAN_LESSONS_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# Under pytest-xdist the workers already share out the cores (one per core, pyproject.toml's `-n auto`): each worker,
-# and each notebook kernel it starts, gets its share of threads for TensorFlow's ops and for the BLAS of numpy and
-# scikit-learn, instead of every process spreading its ops over every core and fighting the others for them.  TensorFlow
-# also runs independent ops side by side on a pool of its own (inter-op, one thread per core by default): one thread
-# there, each op on the worker's share.  On 2 cores the suite took 353 s so, against 372 s with the default pool, one
-# run each of the same tree (632 against 662 CPU-seconds).  Set before anything imports TensorFlow or numpy; a value
-# already in the environment wins; `pytest -n 0` leaves all as is.
+# Under pytest-xdist the workers share out the cores (pyproject.toml's `-n auto`, one worker more than there are cores:
+# pytest_xdist_auto_num_workers below): each worker, and each notebook kernel it starts, gets its share of threads for
+# TensorFlow's ops and for the BLAS of numpy and scikit-learn, at least one, instead of every process spreading its ops
+# over every core and fighting the others for them.  TensorFlow also runs independent ops side by side on a pool of its
+# own (inter-op, one thread per core by default): one thread there, each op on the worker's share.  On 2 cores the
+# suite took 353 s so, against 372 s with the default pool, one run each of the same tree (632 against 662
+# CPU-seconds).  On a GPU, each worker and kernel takes device memory as it needs it (TF_FORCE_GPU_ALLOW_GROWTH)
+# instead of the first one taking nearly all of it.  Set before anything imports TensorFlow or numpy; a value already
+# in the environment wins; `pytest -n 0` leaves all as is.
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 if _WORKERS > 1:
     _SHARE = str(max(1, (os.cpu_count() or 1) // _WORKERS))
     for _name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_name, _SHARE)
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than there are cores.  A worker waiting on a notebook kernel's start, a subprocess
+    or the file system leaves its core idle, and with one worker per core the two cores here were busy 85-89 % of the
+    README command's run; a third worker fills those gaps (96-97 %).  Measured on 2 cores, alternating runs of the
+    same tree: 498 and 532 s with 2 workers, 474 and 455 s with 3.  PYTEST_XDIST_AUTO_NUM_WORKERS still wins."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    return (os.cpu_count() or 1) + 1
+
 
 # Every temporary file of a run goes into one folder of its own, removed when the run ends: above all the checkpoints
 # each fast-mode notebook kernel writes (gan_lessons.notebook.run_dir: 19-67 MB a lesson, 214 MB for the six lessons
@@ -44,7 +58,7 @@ def pytest_unconfigure(config):
 
 
 # Under pytest-xdist the longest units of work (test modules, notebooks) are handed out first, from the seconds
-# recorded in tests/durations.json, so that both workers finish together (tests/suite_order.py).
+# recorded in tests/durations.json, so that the workers finish together (tests/suite_order.py).
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 import suite_order  # noqa: E402
 

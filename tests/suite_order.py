@@ -3,7 +3,7 @@
 Under ``--dist loadscope`` each test module and each notebook is one unit of work, given whole to the next free
 worker in the order the units were collected (pyproject.toml turns off xdist's own reordering, which puts the units
 with the most tests first: test_exercises.py's 231 checks, 12 s in all, went out first and test_install.py's 4 tests,
-27 s, last, running alone at the end).  Handing out the longest units first and the short ones last lets both workers
+27 s, last, running alone at the end).  Handing out the longest units first and the short ones last lets the workers
 finish together, instead of one idling while the other runs a long unit it picked up at the end.  How long each unit
 takes is read from ``tests/durations.json``, written by ``python -m pytest --record-durations``; a unit not in it (a
 new test file) goes first.  The order changes only when tests run, never what they check.

@@ -495,7 +495,20 @@ def test_under_xdist_each_worker_takes_its_share_of_the_cores():
         share = max(1, (os.cpu_count() or 1) // workers)
         assert os.environ["TF_NUM_INTRAOP_THREADS"] == str(share)
         assert os.environ["TF_NUM_INTEROP_THREADS"] == "1"  # ops one after another, each on the worker's share
+        assert os.environ["TF_FORCE_GPU_ALLOW_GROWTH"] == "true"  # on a GPU no worker takes all of its memory
         assert blas == {share}, threadpool_info()
+
+
+def test_auto_starts_one_worker_more_than_there_are_cores(request, monkeypatch):
+    """conftest.py: `-n auto` (pyproject.toml's addopts) starts cores + 1 workers, so that a worker waiting on a
+    kernel or a subprocess leaves no core idle; pytest-xdist's PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
+    addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"].split()
+    assert addopts[addopts.index("-n") + 1] == "auto"
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    cores_plus_one = (os.cpu_count() or 1) + 1
+    assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == cores_plus_one
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
+    assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == 5
 
 
 INNER_TEST = """
