@@ -11,6 +11,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("GAN_LESSONS_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -32,14 +34,16 @@ if _WORKERS > 1:
     os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 
 
+@pytest.hookimpl(hookwrapper=True)
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: one worker more than there are cores.  A worker waiting on a notebook kernel's start, a subprocess
-    or the file system leaves its core idle, and with one worker per core the two cores here were busy 85-89 % of the
-    README command's run; a third worker fills those gaps (96-97 %).  Measured on 2 cores, alternating runs of the
-    same tree: 498 and 532 s with 2 workers, 474 and 455 s with 3.  PYTEST_XDIST_AUTO_NUM_WORKERS still wins."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # pytest-xdist's own hook reads it
-    return (os.cpu_count() or 1) + 1
+    """`-n auto`: one worker more than pytest-xdist's own count (the cores, physical ones where psutil is installed).
+    A worker waiting on a notebook kernel's start, a subprocess or the file system leaves its core idle: on a 2-core
+    machine like CI's, the cores were busy 85-89 % of the README command's run with 2 workers and 96-97 % with 3;
+    alternating runs of the same tree took 498 and 532 s with 2 workers, 474 and 455 s with 3.  A count asked for
+    with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
+    outcome = yield
+    if not os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        outcome.force_result(outcome.get_result() + 1)
 
 
 # Every temporary file of a run goes into one folder of its own, removed when the run ends: above all the checkpoints

@@ -504,8 +504,10 @@ def test_auto_starts_one_worker_more_than_there_are_cores(request, monkeypatch):
     kernel or a subprocess leaves no core idle; pytest-xdist's PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
     addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"].split()
     assert addopts[addopts.index("-n") + 1] == "auto"
+    from xdist.plugin import pytest_xdist_auto_num_workers as xdist_count  # xdist's own: the cores
+
     monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
-    cores_plus_one = (os.cpu_count() or 1) + 1
+    cores_plus_one = xdist_count(request.config) + 1
     assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == cores_plus_one
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
     assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == 5
