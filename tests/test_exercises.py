@@ -1085,6 +1085,15 @@ class _StyleBlockWithASpareLayer(_StyleBlock):
         self.spare = keras.layers.Dense(4)
 
 
+class _StyleBlockWithSpareLayersInAList(_StyleBlock):
+    """Lesson 06: a right block that keeps two layers in a list and a dict, and never calls them."""
+
+    def __init__(self, filters):
+        super().__init__(filters)
+        self.extras = [keras.layers.Dense(4)]
+        self.by_name = {"skip": keras.layers.Conv2D(filters, 1)}
+
+
 def test_style_block_check_names_a_layer_made_but_never_called_instead_of_keras_warning():
     # A student who makes NoiseInjection in __init__ but adds raw noise in call: Keras would warn that the block
     # "has unbuilt state"; the check says which layer call never uses, and nothing else is printed.
@@ -1094,6 +1103,8 @@ def test_style_block_check_names_a_layer_made_but_never_called_instead_of_keras_
         _says(result, exercise.WRONG, "at full strength", "(self.noise is made in __init__ but never called")
         spare = stylegan.checks.check_style_block(_StyleBlockWithASpareLayer)
         _says(spare, exercise.CORRECT, "(self.spare is made in __init__ but never called")
+        kept = stylegan.checks.check_style_block(_StyleBlockWithSpareLayersInAList)
+        _says(kept, exercise.CORRECT, "(self.extras[0] and self.by_name['skip'] are made in __init__ but never called")
         # A block whose call fails never built its layers either; the check reports the error alone.
         _says(stylegan.checks.check_style_block(_StyleBlockRaising), exercise.WRONG, "raised ValueError", "not yet")
         assert "never called" not in stylegan.checks.check_style_block(_StyleBlockRaising).message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import keras
@@ -78,14 +79,14 @@ def check_style_block(block_class, called: str = "MyStyleBlock", per_channel_noi
     """Lesson 06, exercise 1: a fixed ``FlawedStyleBlock`` -- ``block_class(filters)`` called on ``[x, w]``
     must convolve (3x3), add noise with a learned per-channel strength (``per_channel_noise=False``: or one
     strength for the layer), and apply AdaIN with ``w``.  ``called``: the class's name in the messages."""
-    made = []  # the block the check made of the class, once calling it raised no error
     with warnings.catch_warnings():
         # Keras warns, in words meant for library authors, when a layer made in __init__ is never called or when
         # call raises before calling them; the check names the unused layer, or the error, in its own words.
         unbuilt = r"`build\(\)` was called on layer|Layer '.*' looks like it has unbuilt state"
         warnings.filterwarnings("ignore", message=unbuilt, category=UserWarning)
-        result = _judge_style_block(block_class, called, per_channel_noise, made)
-    unused = _unused_layers(made[0]) if made else []
+        trial = _try_style_block(block_class, called)
+        result = trial if isinstance(trial, CheckResult) else _judge_style_block(trial, per_channel_noise)
+    unused = [] if isinstance(trial, CheckResult) else _unused_layers(trial.block)
     if unused:
         names = " and ".join(f"self.{attribute}" for attribute in unused)
         result = _result(
@@ -98,15 +99,48 @@ def check_style_block(block_class, called: str = "MyStyleBlock", per_channel_noi
 
 
 def _unused_layers(block) -> list[str]:
-    """The attributes of ``block`` holding a layer its calls never built: made in __init__, never called."""
-    return [key for key, value in vars(block).items() if isinstance(value, keras.layers.Layer) and not value.built]
+    """Where ``block`` holds a layer its calls never built (made in __init__, never called): attribute names, with
+    the index or key of a layer kept in a list, tuple or dict (``convs[1]``); each layer once.  The bookkeeping of
+    Keras and TensorFlow, which holds the same layers again, is left out."""
+    bookkeeping = set(vars(keras.layers.Layer()))
+    found, seen = [], set()
+
+    def visit(where, value):
+        if isinstance(value, keras.layers.Layer):
+            if not value.built and id(value) not in seen:
+                seen.add(id(value))
+                found.append(where)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                visit(f"{where}[{index}]", item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(f"{where}[{key!r}]", item)
+
+    for attribute, value in vars(block).items():
+        if attribute not in bookkeeping and not attribute.startswith("_self_"):  # _self_*: TensorFlow's trackable
+            visit(attribute, value)
+    return found
 
 
-def _judge_style_block(block_class, called: str, per_channel_noise: bool, made: list) -> CheckResult:
-    """:func:`check_style_block`'s verdict; appends to ``made`` the block it made, once its calls ran."""
-    name = "a StyleGAN block built right"
+@dataclasses.dataclass
+class _StyleBlockTrial:
+    """A block the check made of the student's class and called without an error, with what the calls showed."""
+
+    block: keras.layers.Layer
+    inputs: tuple  # x, and the styles w_a, w_b and w_same (one style for two different x)
+    out_a: np.ndarray  # the block's output on [x, w_a]
+    varies: bool  # whether two calls on the same inputs differ
+    strengths: list  # the weights found to scale the noise
+
+
+_STYLE_BLOCK = "a StyleGAN block built right"
+
+
+def _try_style_block(block_class, called: str) -> _StyleBlockTrial | CheckResult:
+    """Make ``block_class(8)`` and call it; the verdict instead if the class is not written yet or calling it raises."""
     if _not_attempted(block_class):
-        return _result(name, NOT_ATTEMPTED, f"write the class {called} and run the check again.")
+        return _result(_STYLE_BLOCK, NOT_ATTEMPTED, f"write the class {called} and run the check again.")
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
     x = rng.standard_normal(STYLE_BLOCK_INPUT[0]).astype(np.float32)
@@ -115,13 +149,20 @@ def _judge_style_block(block_class, called: str, per_channel_noise: bool, made: 
     try:
         block = block_class(8)
         out_a = keras.ops.convert_to_numpy(block([x, w_a]))
-        varies = _varies(block, x, w_a)
-        strengths = _noise_strengths(block, x, w_a)
-        made.append(block)  # called without an error
+        return _StyleBlockTrial(
+            block, (x, w_a, w_b, w_same), out_a, _varies(block, x, w_a), _noise_strengths(block, x, w_a)
+        )
     except NotImplementedError:
-        return _result(name, NOT_ATTEMPTED, "the class still raises NotImplementedError.")
+        return _result(_STYLE_BLOCK, NOT_ATTEMPTED, "the class still raises NotImplementedError.")
     except Exception as exc:
-        return _result(name, WRONG, f"calling {called}(8) on [x, w] raised {exc!r}.")
+        return _result(_STYLE_BLOCK, WRONG, f"calling {called}(8) on [x, w] raised {exc!r}.")
+
+
+def _judge_style_block(trial: _StyleBlockTrial, per_channel_noise: bool) -> CheckResult:
+    """:func:`check_style_block`'s verdict on a block that ran."""
+    name = _STYLE_BLOCK
+    block, out_a, varies, strengths = trial.block, trial.out_a, trial.varies, trial.strengths
+    x, w_a, w_b, w_same = trial.inputs
     if out_a.shape != (2, 7, 7, 8):
         return _result(name, WRONG, f"expected an output of shape (2, 7, 7, 8), got {out_a.shape}.")
     params = block.count_params()
