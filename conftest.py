@@ -16,15 +16,15 @@ import pytest
 os.environ.setdefault("GAN_LESSONS_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# Under pytest-xdist the workers share out the cores (pyproject.toml's `-n auto`, one worker more than there are cores:
-# pytest_xdist_auto_num_workers below): each worker, and each notebook kernel it starts, gets its share of threads for
-# TensorFlow's ops and for the BLAS of numpy and scikit-learn, at least one, instead of every process spreading its ops
-# over every core and fighting the others for them.  TensorFlow also runs independent ops side by side on a pool of its
-# own (inter-op, one thread per core by default): one thread there, each op on the worker's share.  On 2 cores the
-# suite took 353 s so, against 372 s with the default pool, one run each of the same tree (632 against 662
-# CPU-seconds).  On a GPU, each worker and kernel takes device memory as it needs it (TF_FORCE_GPU_ALLOW_GROWTH)
-# instead of the first one taking nearly all of it.  Set before anything imports TensorFlow or numpy; a value already
-# in the environment wins; `pytest -n 0` leaves all as is.
+# Under pytest-xdist the workers share out the cores (pyproject.toml's `-n auto`, one worker more than there are cores,
+# as many as the memory holds: pytest_xdist_auto_num_workers below): each worker, and each notebook kernel it starts,
+# gets its share of threads for TensorFlow's ops and for the BLAS of numpy and scikit-learn, at least one, instead of
+# every process spreading its ops over every core and fighting the others for them.  TensorFlow also runs independent
+# ops side by side on a pool of its own (inter-op, one thread per core by default): one thread there, each op on the
+# worker's share.  On 2 cores the suite took 353 s so, against 372 s with the default pool, one run each of the same
+# tree (632 against 662 CPU-seconds).  On a GPU, each worker and kernel takes device memory as it needs it
+# (TF_FORCE_GPU_ALLOW_GROWTH) instead of the first one taking nearly all of it.  Set before anything imports TensorFlow
+# or numpy; a value already in the environment wins; `pytest -n 0` leaves all as is.
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 if _WORKERS > 1:
     _SHARE = str(max(1, (os.cpu_count() or 1) // _WORKERS))
@@ -34,16 +34,46 @@ if _WORKERS > 1:
     os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
 
 
+# The most memory one worker took in the README command's run on 2 cores, with the notebook kernel or subprocess it had
+# started: 3.47 GB (three workers, 7.85 GB together at most; resident memory sampled every half second).
+_WORKER_MEMORY_GB = 3.5
+_WORKERS_NOTE = pytest.StashKey[str]()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: one worker more than pytest-xdist's own count (the cores, physical ones where psutil is installed).
-    A worker waiting on a notebook kernel's start, a subprocess or the file system leaves its core idle: on a 2-core
-    machine like CI's, the cores were busy 85-89 % of the README command's run with 2 workers and 96-97 % with 3;
-    alternating runs of the same tree took 498 and 532 s with 2 workers, 474 and 455 s with 3.  A count asked for
-    with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
+    """`-n auto`: one worker more than pytest-xdist's own count (the cores, physical ones where psutil is installed),
+    but no more than the memory available holds, at least one.  A worker waiting on a notebook kernel's start, a
+    subprocess or the file system leaves its core idle: on a 2-core machine like CI's, the cores were busy 85-89 % of
+    the README command's run with 2 workers and 96-97 % with 3; alternating runs of the same tree took 498 and 532 s
+    with 2 workers, 474 and 455 s with 3.  The three took 7.85 GB at their peak: on a laptop with 4 cores and 8 GB, 5
+    workers would swap or be killed.  A count asked for with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
     outcome = yield
-    if not os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        outcome.force_result(outcome.get_result() + 1)
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return
+    wanted = outcome.get_result() + 1
+    available = _available_memory_gb()
+    held = wanted if available is None else max(1, int(available // _WORKER_MEMORY_GB))
+    if held < wanted:
+        config.stash[_WORKERS_NOTE] = (
+            f"gan-lessons: {held} test worker{'s' if held > 1 else ''}, not {wanted}: {available:.1f} GB of memory "
+            f"available, and a worker with its notebook kernel takes up to {_WORKER_MEMORY_GB} GB"
+        )
+    outcome.force_result(min(wanted, held))
+
+
+def _available_memory_gb() -> float | None:
+    """The memory available to new processes, in GB (None without psutil, a dependency of ipykernel and so of nbval)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.virtual_memory().available / 2**30
+
+
+def pytest_report_header(config):
+    note = config.stash.get(_WORKERS_NOTE, None)
+    return [note] if note else []
 
 
 # Every temporary file of a run goes into one folder of its own, removed when the run ends: above all the checkpoints

@@ -1,5 +1,6 @@
 """The repository keeps its promises: README commands, CI, notebook structure, one repository URL."""
 
+import functools
 import importlib.util
 import json
 import math
@@ -499,18 +500,48 @@ def test_under_xdist_each_worker_takes_its_share_of_the_cores():
         assert blas == {share}, threadpool_info()
 
 
-def test_auto_starts_one_worker_more_than_there_are_cores(request, monkeypatch):
+def _root_conftest(config):
+    """The repository's conftest.py, as pytest loaded it."""
+    (plugin,) = [
+        p for p in config.pluginmanager.get_plugins() if getattr(p, "__file__", None) == str(ROOT / "conftest.py")
+    ]
+    return plugin
+
+
+def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(request, monkeypatch):
     """conftest.py: `-n auto` (pyproject.toml's addopts) starts cores + 1 workers, so that a worker waiting on a
-    kernel or a subprocess leaves no core idle; pytest-xdist's PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
+    kernel or a subprocess leaves no core idle, but no more than the memory available holds (3.5 GB each), at least
+    one, and says so in the header; pytest-xdist's PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
     addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"].split()
     assert addopts[addopts.index("-n") + 1] == "auto"
     from xdist.plugin import pytest_xdist_auto_num_workers as xdist_count  # xdist's own: the cores
 
+    config, conftest = request.config, _root_conftest(request.config)
+    count = functools.partial(config.hook.pytest_xdist_auto_num_workers, config=config)
     monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
-    cores_plus_one = xdist_count(request.config) + 1
-    assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == cores_plus_one
+    cores_plus_one = xdist_count(config) + 1
+    kept = config.stash.get(conftest._WORKERS_NOTE, None)  # this run's own note, if its workers were held back
+    try:
+        if kept is not None:
+            del config.stash[conftest._WORKERS_NOTE]
+        monkeypatch.setattr(conftest, "_available_memory_gb", lambda: 1000.0)
+        assert count() == cores_plus_one and conftest.pytest_report_header(config) == []
+        monkeypatch.setattr(conftest, "_available_memory_gb", lambda: None)  # no psutil: xdist's count + 1
+        assert count() == cores_plus_one
+        for available, held in ((7.5, 2), (3.6, 1), (0.5, 1)):
+            monkeypatch.setattr(conftest, "_available_memory_gb", lambda available=available: available)
+            assert count() == min(held, cores_plus_one), available
+        (note,) = conftest.pytest_report_header(config)  # after 0.5 GB
+        assert f"1 test worker, not {cores_plus_one}: 0.5 GB of memory available" in note
+    finally:  # the run's header note as it was
+        if conftest._WORKERS_NOTE in config.stash:
+            del config.stash[conftest._WORKERS_NOTE]
+        if kept is not None:
+            config.stash[conftest._WORKERS_NOTE] = kept
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
-    assert request.config.hook.pytest_xdist_auto_num_workers(config=request.config) == 5
+    assert count() == 5
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"each taking up to {conftest._WORKER_MEMORY_GB} GB of memory with the notebook it runs" in readme
 
 
 INNER_TEST = """
