@@ -4,6 +4,7 @@ The suite always runs in fast mode: every notebook kernel started by nbval
 inherits this environment, so lessons train with their CI budgets.
 """
 
+import math
 import os
 import shutil
 import sys
@@ -35,8 +36,8 @@ if _WORKERS > 1:
 
 
 # The most memory one worker took in the README command's run on 2 cores, with the notebook kernel or subprocess it had
-# started: 3.47 GB (three workers, 7.85 GB together at most; resident memory sampled every half second).
-_WORKER_MEMORY_GB = 3.5
+# started: 3.47 GiB (three workers, 7.85 GiB together at most; resident memory sampled every half second).
+_WORKER_MEMORY_GIB = 3.5
 _WORKERS_NOTE = pytest.StashKey[str]()
 
 
@@ -46,24 +47,25 @@ def pytest_xdist_auto_num_workers(config):
     but no more than the memory available holds, at least one.  A worker waiting on a notebook kernel's start, a
     subprocess or the file system leaves its core idle: on a 2-core machine like CI's, the cores were busy 85-89 % of
     the README command's run with 2 workers and 96-97 % with 3; alternating runs of the same tree took 498 and 532 s
-    with 2 workers, 474 and 455 s with 3.  The three took 7.85 GB at their peak: on a laptop with 4 cores and 8 GB, 5
-    workers would swap or be killed.  A count asked for with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
+    with 2 workers, 474 and 455 s with 3.  The three took 7.85 GiB at their peak: on a laptop with 4 cores and 8 GiB,
+    5 workers would swap or be killed.  A count asked for with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
     outcome = yield
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return
     wanted = outcome.get_result() + 1
-    available = _available_memory_gb()
-    held = wanted if available is None else max(1, int(available // _WORKER_MEMORY_GB))
+    available = _available_memory_gib()
+    held = wanted if available is None else max(1, int(available // _WORKER_MEMORY_GIB))
     if held < wanted:
+        shown = math.floor(available * 10) / 10  # rounded down, so that it never seems to hold one more worker
         config.stash[_WORKERS_NOTE] = (
-            f"gan-lessons: {held} test worker{'s' if held > 1 else ''}, not {wanted}: {available:.1f} GB of memory "
-            f"available, and a worker with its notebook kernel takes up to {_WORKER_MEMORY_GB} GB"
+            f"gan-lessons: {held} test worker{'s' if held > 1 else ''}, not {wanted}: {shown:.1f} GiB of memory "
+            f"available, and a worker with its notebook kernel took up to {_WORKER_MEMORY_GIB} GiB on 2 cores"
         )
     outcome.force_result(min(wanted, held))
 
 
-def _available_memory_gb() -> float | None:
-    """The memory available to new processes, in GB (None without psutil, a dependency of ipykernel and so of nbval)."""
+def _available_memory_gib() -> float | None:
+    """The memory available to new processes, in GiB (None without psutil, which ipykernel, and so nbval, needs)."""
     try:
         import psutil
     except ImportError:

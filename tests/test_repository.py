@@ -510,7 +510,7 @@ def _root_conftest(config):
 
 def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(request, monkeypatch):
     """conftest.py: `-n auto` (pyproject.toml's addopts) starts cores + 1 workers, so that a worker waiting on a
-    kernel or a subprocess leaves no core idle, but no more than the memory available holds (3.5 GB each), at least
+    kernel or a subprocess leaves no core idle, but no more than the memory available holds (3.5 GiB each), at least
     one, and says so in the header; pytest-xdist's PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
     addopts = pyproject()["tool"]["pytest"]["ini_options"]["addopts"].split()
     assert addopts[addopts.index("-n") + 1] == "auto"
@@ -524,15 +524,19 @@ def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(re
     try:
         if kept is not None:
             del config.stash[conftest._WORKERS_NOTE]
-        monkeypatch.setattr(conftest, "_available_memory_gb", lambda: 1000.0)
+        monkeypatch.setattr(conftest, "_available_memory_gib", lambda: 1000.0)
         assert count() == cores_plus_one and conftest.pytest_report_header(config) == []
-        monkeypatch.setattr(conftest, "_available_memory_gb", lambda: None)  # no psutil: xdist's count + 1
+        monkeypatch.setattr(conftest, "_available_memory_gib", lambda: None)  # no psutil: xdist's count + 1
         assert count() == cores_plus_one
-        for available, held in ((7.5, 2), (3.6, 1), (0.5, 1)):
-            monkeypatch.setattr(conftest, "_available_memory_gb", lambda available=available: available)
+        for available, held in ((7.5, 2), (6.99, 1), (3.6, 1), (0.5, 1)):
+            monkeypatch.setattr(conftest, "_available_memory_gib", lambda available=available: available)
             assert count() == min(held, cores_plus_one), available
-        (note,) = conftest.pytest_report_header(config)  # after 0.5 GB
-        assert f"1 test worker, not {cores_plus_one}: 0.5 GB of memory available" in note
+        (note,) = conftest.pytest_report_header(config)  # after 0.5 GiB
+        assert f"1 test worker, not {cores_plus_one}: 0.5 GiB of memory available" in note
+        monkeypatch.setattr(conftest, "_available_memory_gib", lambda: 6.99)
+        count()
+        (note,) = conftest.pytest_report_header(config)  # rounded down: 7.0 would seem to hold two workers
+        assert f"1 test worker, not {cores_plus_one}: 6.9 GiB of memory available" in note
     finally:  # the run's header note as it was
         if conftest._WORKERS_NOTE in config.stash:
             del config.stash[conftest._WORKERS_NOTE]
@@ -541,7 +545,7 @@ def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(re
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
     assert count() == 5
     readme = " ".join((ROOT / "README.md").read_text().split())
-    assert f"each taking up to {conftest._WORKER_MEMORY_GB} GB of memory with the notebook it runs" in readme
+    assert f"with the notebook it runs, took up to {conftest._WORKER_MEMORY_GIB} GiB of memory on 2 cores" in readme
 
 
 INNER_TEST = """
