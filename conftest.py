@@ -4,6 +4,7 @@ The suite always runs in fast mode: every notebook kernel started by nbval
 inherits this environment, so lessons train with their CI budgets.
 """
 
+import contextlib
 import math
 import os
 import shutil
@@ -65,12 +66,45 @@ def pytest_xdist_auto_num_workers(config):
 
 
 def _available_memory_gib() -> float | None:
-    """The memory available to new processes, in GiB (None without psutil, which ipykernel, and so nbval, needs)."""
+    """The memory available to new processes, in GiB: the system's (psutil, which ipykernel, and so nbval, needs), or
+    less where a container's memory limit leaves less (Docker's --memory, Binder, a JupyterHub); None if neither is
+    known."""
+    known = [_container_memory_left_gib()]
     try:
         import psutil
     except ImportError:
-        return None
-    return psutil.virtual_memory().available / 2**30
+        pass
+    else:
+        known.append(psutil.virtual_memory().available / 2**30)
+    known = [gib for gib in known if gib is not None]
+    return min(known) if known else None
+
+
+_CGROUP = Path("/sys/fs/cgroup")  # a container's own control group, as Linux shows it inside the container
+
+
+def _container_memory_left_gib() -> float | None:
+    """What the memory limit of this process's control group leaves (cgroup v2, else v1), in GiB, not counting the
+    file cache the kernel would give back (inactive_file); None without a limit or off Linux."""
+    for limit, used, stat, inactive in (
+        ("memory.max", "memory.current", "memory.stat", "inactive_file"),  # cgroup v2
+        ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "memory/memory.stat", "total_inactive_file"),
+    ):
+        try:
+            cap = (_CGROUP / limit).read_text().strip()
+            taken = int((_CGROUP / used).read_text())
+        except (OSError, ValueError):
+            continue
+        if not cap.isdigit():
+            return None  # "max": no limit
+        cache = 0
+        with contextlib.suppress(OSError):
+            for line in (_CGROUP / stat).read_text().splitlines():
+                name, _, value = line.partition(" ")
+                if name == inactive and value.strip().isdigit():
+                    cache = int(value)
+        return max(0, int(cap) - (taken - cache)) / 2**30
+    return None
 
 
 def pytest_report_header(config):

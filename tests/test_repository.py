@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -546,6 +547,33 @@ def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(re
     assert count() == 5
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert f"with the notebook it runs, took up to {conftest._WORKER_MEMORY_GIB} GiB of memory on 2 cores" in readme
+
+
+def test_the_worker_count_sees_a_containers_memory_limit(request, tmp_path, monkeypatch):
+    """conftest.py: in a container (Docker's --memory, Binder, a JupyterHub) the system's free memory is the host's;
+    what the container's control group leaves, less the file cache the kernel would give back, is what counts."""
+    import psutil
+
+    conftest = _root_conftest(request.config)
+    gib = 2**30
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=20 * gib))
+    monkeypatch.setattr(conftest, "_CGROUP", tmp_path)
+    assert conftest._available_memory_gib() == 20  # no control group files: the system's
+    (tmp_path / "memory.max").write_text(f"{6 * gib}\n")  # cgroup v2: 6 GiB, 3 taken, 1 of it file cache
+    (tmp_path / "memory.current").write_text(f"{3 * gib}\n")
+    (tmp_path / "memory.stat").write_text(f"anon {2 * gib}\nfile {gib}\ninactive_file {gib}\n")
+    assert conftest._available_memory_gib() == 4
+    (tmp_path / "memory.max").write_text("max\n")  # no limit
+    assert conftest._available_memory_gib() == 20
+    for name in ("memory.max", "memory.current", "memory.stat"):
+        (tmp_path / name).unlink()
+    (tmp_path / "memory").mkdir()  # cgroup v1: 5 GiB, 4 taken, 2 of it file cache (the hierarchy's total)
+    (tmp_path / "memory" / "memory.limit_in_bytes").write_text(f"{5 * gib}\n")
+    (tmp_path / "memory" / "memory.usage_in_bytes").write_text(f"{4 * gib}\n")
+    (tmp_path / "memory" / "memory.stat").write_text(f"inactive_file 0\ntotal_inactive_file {2 * gib}\n")
+    assert conftest._available_memory_gib() == 3
+    (tmp_path / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # v1's "no limit"
+    assert conftest._available_memory_gib() == 20
 
 
 INNER_TEST = """
