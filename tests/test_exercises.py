@@ -1112,6 +1112,19 @@ def test_style_block_check_names_a_layer_made_but_never_called_instead_of_keras_
         assert "never called" not in stylegan.checks.check_style_block(whole).message, whole
 
 
+def test_style_block_check_uses_up_no_automatic_layer_name():
+    """The check learns Keras's own layer attributes from a layer it names: a student's next unnamed layer is called
+    what it would have been without the check."""
+
+    def number(name):  # "layer" is 0, "layer_3" is 3
+        return int(name.rpartition("_")[2]) if "_" in name else 0
+
+    before = keras.layers.Layer().name
+    for _ in range(2):
+        stylegan.checks.check_style_block(stylegan.solutions.FixedStyleBlock)
+    assert number(keras.layers.Layer().name) == number(before) + 1
+
+
 def test_style_block_check_accepts_a_bias_free_conv_and_noise_that_starts_on():
     block = _StyleBlockWithoutConvBias(8)
     block([np.zeros(stylegan.checks.STYLE_BLOCK_INPUT[0], "float32"), np.ones((2, 16), "float32")])

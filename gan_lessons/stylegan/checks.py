@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 
 import keras
@@ -102,7 +103,7 @@ def _unused_layers(block) -> list[str]:
     """Where ``block`` holds a layer its calls never built (made in __init__, never called): attribute names, with
     the index or key of a layer kept in a list, tuple or dict (``convs[1]``); each layer once.  The bookkeeping of
     Keras and TensorFlow, which holds the same layers again, is left out."""
-    bookkeeping = set(vars(keras.layers.Layer()))
+    bookkeeping = _keras_layer_attributes()
     found, seen = [], set()
 
     def visit(where, value):
@@ -121,6 +122,13 @@ def _unused_layers(block) -> list[str]:
         if attribute not in bookkeeping and not attribute.startswith("_self_"):  # _self_*: TensorFlow's trackable
             visit(attribute, value)
     return found
+
+
+@functools.cache
+def _keras_layer_attributes() -> frozenset[str]:
+    """The attributes every Keras layer has of its own; made once, from a layer named here, so that the check uses up
+    none of the automatic names ("layer", "layer_1", ...) of the student's session."""
+    return frozenset(vars(keras.layers.Layer(name="gan_lessons_attribute_probe")))
 
 
 @dataclasses.dataclass
