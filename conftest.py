@@ -51,7 +51,7 @@ def pytest_xdist_auto_num_workers(config):
     with 2 workers, 474 and 455 s with 3.  The three took 7.85 GiB at their peak: on a laptop with 4 cores and 8 GiB,
     5 workers would swap or be killed.  A count asked for with PYTEST_XDIST_AUTO_NUM_WORKERS is left as it is."""
     outcome = yield
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+    if _asked_worker_count() is not None:
         return
     wanted = outcome.get_result() + 1
     available = _available_memory_gib()
@@ -63,6 +63,15 @@ def pytest_xdist_auto_num_workers(config):
             f"available, and a worker with its notebook kernel took up to {_WORKER_MEMORY_GIB} GiB on 2 cores"
         )
     outcome.force_result(min(wanted, held))
+
+
+def _asked_worker_count() -> int | None:
+    """The count PYTEST_XDIST_AUTO_NUM_WORKERS asks for, as pytest-xdist reads it; None if it is unset or not a
+    number (xdist then warns and counts the cores, and the rule above applies)."""
+    try:
+        return int(os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", ""))
+    except ValueError:
+        return None
 
 
 def _available_memory_gib() -> float | None:

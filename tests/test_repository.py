@@ -521,10 +521,10 @@ def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(re
     count = functools.partial(config.hook.pytest_xdist_auto_num_workers, config=config)
     monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
     cores_plus_one = xdist_count(config) + 1
-    kept = config.stash.get(conftest._WORKERS_NOTE, None)  # this run's own note, if its workers were held back
+    # Only pytest-xdist's controller calls the hook, never a worker or `-n 0`: this run's config holds no note of its
+    # own, and the notes written here go with the test.
+    assert conftest._WORKERS_NOTE not in config.stash
     try:
-        if kept is not None:
-            del config.stash[conftest._WORKERS_NOTE]
         monkeypatch.setattr(conftest, "_available_memory_gib", lambda: 1000.0)
         assert count() == cores_plus_one and conftest.pytest_report_header(config) == []
         monkeypatch.setattr(conftest, "_available_memory_gib", lambda: None)  # no psutil: xdist's count + 1
@@ -538,13 +538,15 @@ def test_auto_starts_one_worker_more_than_there_are_cores_as_the_memory_holds(re
         count()
         (note,) = conftest.pytest_report_header(config)  # rounded down: 7.0 would seem to hold two workers
         assert f"1 test worker, not {cores_plus_one}: 6.9 GiB of memory available" in note
-    finally:  # the run's header note as it was
+    finally:
         if conftest._WORKERS_NOTE in config.stash:
             del config.stash[conftest._WORKERS_NOTE]
-        if kept is not None:
-            config.stash[conftest._WORKERS_NOTE] = kept
+    monkeypatch.setattr(conftest, "_available_memory_gib", lambda: 1000.0)
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
     assert count() == 5
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "many")  # not a number: xdist warns and counts the cores
+    with pytest.warns(UserWarning, match="not a number"):
+        assert count() == cores_plus_one
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert f"with the notebook it runs, took up to {conftest._WORKER_MEMORY_GIB} GiB of memory on 2 cores" in readme
 
