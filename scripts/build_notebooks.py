@@ -4,8 +4,9 @@ A lesson is read before it is run: on GitHub, in Colab before pressing run, in J
 the repository holds the outputs of one full-budget run (fast mode off): figures, tables, printed numbers,
 ``show_source`` listings and, for each widget, its saved state and a static picture of its first state.
 This script makes them and writes ``notebooks/manifest.json``: for each lesson when it was built, from which
-commit, with which TensorFlow and Keras, on which device, and how many seconds it took (README's run times
-come from it; tests/test_repository.py holds the notebooks, the manifest and README to each other).
+commit, with which TensorFlow and Keras, on which device, how fast that device ran the DCGAN step just before
+(``gan-lessons bench speed``) and how many seconds the lesson took (README's run times come from it;
+tests/test_repository.py holds the notebooks, the manifest and README to each other).
 
     python scripts/build_notebooks.py            # every lesson (the manifest says what each took)
     python scripts/build_notebooks.py 01 10      # only lessons 01 and 10
@@ -65,6 +66,25 @@ def environment() -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+SPEED_COMMAND = ["bench", "speed", "--repeats", "1"]  # about 30 s on a 2-core CPU
+
+
+def machine_speed(run=subprocess.run) -> dict:
+    """How fast this machine ran the DCGAN training step just before a lesson's build (``gan-lessons bench speed``,
+    the same measurement as ``gan-lessons doctor``'s speed line): the same lesson takes about twice as long where it
+    runs half as many images a second, so a reader can set a stored run time against their own machine."""
+    done = run([sys.executable, "-m", "gan_lessons", *SPEED_COMMAND], capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"command": "gan-lessons " + " ".join(SPEED_COMMAND), "error": (done.stderr or "no output")[-300:]}
+    measured = json.loads(lines[-1])
+    return {
+        "command": "gan-lessons " + " ".join(SPEED_COMMAND),
+        "dcgan_step_images_per_s": measured["package_images_per_s"],
+        "tutorial_step_images_per_s": measured["reference_images_per_s"],
+    }
+
+
 def slowest_cells(nb, n: int = 5) -> list[dict]:
     """The ``n`` code cells that took longest (nbclient's per-cell timestamps): where a lesson's run time goes."""
     timed, KEYS = [], ("iopub.execute_input", "shell.execute_reply")
@@ -86,6 +106,7 @@ def tidy(nb) -> None:
 def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
     nb = nbformat.read(path, as_version=4)
     os.environ["GAN_LESSONS_FAST"] = "0"  # the full budget: this is what the lesson teaches
+    speed = machine_speed()
     started = time.perf_counter()
     # A fresh working folder: the lesson's runs/ (checkpoints) start empty, so the stored run trains from step 0
     # instead of resuming a run left in notebooks/runs/ by a student or an earlier build.
@@ -107,6 +128,7 @@ def build(path: Path, env: dict, commit: str, dirty: bool) -> dict:
         "bytes": path.stat().st_size,
         "images": images,
         "load_average_1min": round(os.getloadavg()[0], 1),  # higher when other jobs shared the cores
+        "machine_speed": speed,  # measured just before the build; the same machine's speed varies from hour to hour
         "slowest_cells": slowest,
     }
     print(f"{path.name}: {seconds:.0f} s, {entry['bytes'] / 1024:.0f} KiB, {images} pictures", flush=True)

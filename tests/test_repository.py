@@ -105,6 +105,30 @@ def test_every_lesson_was_built_at_the_full_budget():
         assert entry["seconds"] > 0 and entry["tensorflow"] and entry["keras"] and entry["device"], name
 
 
+def test_a_build_records_how_fast_the_machine_ran_the_dcgan_step():
+    """scripts/build_notebooks.py runs `gan-lessons bench speed` before each lesson and keeps its figures in the
+    manifest (a bench that fails is recorded as such and the build goes on); the entries that have one hold them."""
+    build, asked = _load_script("build_notebooks"), []
+    printed = '{"package_images_per_s": 362.2, "reference_images_per_s": 415.0, "ratio": 0.873}'  # bench's last line
+
+    def bench(args, **kwargs):
+        asked.append(args)
+        return subprocess.CompletedProcess(args, 0, "a log line\n" + printed + "\n", "")
+
+    assert build.machine_speed(run=bench) == {
+        "command": "gan-lessons bench speed --repeats 1",
+        "dcgan_step_images_per_s": 362.2,
+        "tutorial_step_images_per_s": 415.0,
+    }
+    assert asked == [[sys.executable, "-m", "gan_lessons", "bench", "speed", "--repeats", "1"]]
+    failed = build.machine_speed(run=lambda args, **kwargs: subprocess.CompletedProcess(args, 1, "", "Error: boom"))
+    assert "boom" in failed["error"] and "dcgan_step_images_per_s" not in failed
+    for name, entry in json.loads(MANIFEST.read_text()).items():
+        if "machine_speed" in entry:
+            speed = entry["machine_speed"]
+            assert speed["dcgan_step_images_per_s"] > 0 and speed["tutorial_step_images_per_s"] > 0, name
+
+
 def test_every_stored_full_run_took_under_fifteen_minutes_as_readme_says():
     """A full budget must finish within 15 minutes on a 2-core CPU; README gives the longest stored run, rounded up."""
     manifest = json.loads(MANIFEST.read_text())
