@@ -109,6 +109,7 @@ def test_a_build_records_how_fast_the_machine_ran_the_dcgan_step():
     """scripts/build_notebooks.py runs `gan-lessons bench speed` before each lesson and keeps its figures in the
     manifest (a bench that fails is recorded as such and the build goes on); the entries that have one hold them."""
     build, asked = _load_script("build_notebooks"), []
+    bench_command = [sys.executable, "-m", "gan_lessons", "bench", "speed", "--repeats", "1"]
     printed = '{"package_images_per_s": 362.2, "reference_images_per_s": 415.0, "ratio": 0.873}'  # bench's last line
 
     def bench(args, **kwargs):
@@ -120,9 +121,19 @@ def test_a_build_records_how_fast_the_machine_ran_the_dcgan_step():
         "dcgan_step_images_per_s": 362.2,
         "tutorial_step_images_per_s": 415.0,
     }
-    assert asked == [[sys.executable, "-m", "gan_lessons", "bench", "speed", "--repeats", "1"]]
-    failed = build.machine_speed(run=lambda args, **kwargs: subprocess.CompletedProcess(args, 1, "", "Error: boom"))
-    assert "boom" in failed["error"] and "dcgan_step_images_per_s" not in failed
+    assert asked == [bench_command]
+    failures = {  # what the bench gave (exit code, stdout, stderr): what the manifest records
+        (1, "", "Error: boom\n"): "exit 1: Error: boom",
+        (0, "", ""): "exit 0: no output",
+        (0, "not JSON\n", ""): "exit 0: not JSON",
+        (0, '{"images": 1}\n', ""): 'exit 0: {"images": 1}',
+    }
+    for gave, recorded in failures.items():
+        result = subprocess.CompletedProcess(bench_command, *gave)
+        assert build.machine_speed(run=lambda *args, result=result, **kwargs: result) == {
+            "command": "gan-lessons bench speed --repeats 1",
+            "error": recorded,
+        }
     for name, entry in json.loads(MANIFEST.read_text()).items():
         if "machine_speed" in entry:
             speed = entry["machine_speed"]
