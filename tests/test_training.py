@@ -391,3 +391,43 @@ def test_every_step_reports_each_tracked_metric_once(mnist_subset):
     with pytest.raises(ValueError, match=r"tracks no metric named \['wasserstein'\]"):
         gan.finish_step(wasserstein=0.0)  # a value no tracker records is an error, not silently dropped
     assert gan.step == 2
+
+
+def test_inference_predict_gives_what_keras_predict_gives_without_its_machinery():
+    """gan_lessons.core.inference.predict: the numbers of ``model.predict`` (one input, two inputs, two outputs; in
+    batches or not; float64 given as Keras casts it), without the compiled function and tf.data pipeline
+    ``model.predict`` builds at each call; inputs it cannot batch are refused with what to do."""
+    from gan_lessons import conditional, dcgan
+    from gan_lessons.core.inference import predict
+    from gan_lessons.tools import classifier
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    generator = dcgan.build_dcgan_generator()
+    z = rng.standard_normal((7, generator.input_shape[-1]))  # float64, as numpy draws it
+    ours = predict(generator, z, batch_size=3)
+    assert generator.predict_function is None  # no compiled predict function was built
+    assert ours.dtype == np.float32 and ours.shape == (7, 28, 28, 1)
+    np.testing.assert_allclose(ours, generator.predict(z, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(predict(generator, z), ours, atol=1e-5)  # one batch or three
+    assert predict(generator, z[:0]).shape == (0, 28, 28, 1)
+
+    cgan = conditional.build_cgan_generator()
+    labels = np.arange(7, dtype=np.int32) % 10
+    noise = z[:, : cgan.input_shape[0][-1]].astype(np.float32)
+    np.testing.assert_allclose(
+        predict(cgan, [noise, labels], batch_size=4), cgan.predict([noise, labels], verbose=0), atol=1e-5
+    )
+
+    reader = classifier.build_classifier()  # its features and logits, as the metrics read them
+    two_outputs = keras.Model(reader.input, [reader.get_layer(classifier.FEATURES).output, reader.output])
+    images = rng.uniform(-1, 1, (5, 28, 28, 1)).astype(np.float32)
+    features, logits = predict(two_outputs, images, batch_size=2)
+    expected = two_outputs.predict(images, verbose=0)
+    np.testing.assert_allclose(features, expected[0], atol=1e-5)
+    np.testing.assert_allclose(logits, expected[1], atol=1e-5)
+
+    with pytest.raises(ValueError, match="as many rows each"):
+        predict(cgan, [noise, labels[:3]])
+    with pytest.raises(ValueError, match="batch_size must be a positive whole number"):
+        predict(generator, z, batch_size=0)

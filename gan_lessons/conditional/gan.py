@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from ..core.gan import GAN
+from ..core.inference import predict
 
 
 class ConditionalGAN(GAN):
@@ -81,4 +82,4 @@ class ConditionalGAN(GAN):
         noise = self._checked_noise(noise)
         labels = np.arange(len(noise)) % self.num_classes if labels is None else labels
         labels = self.check_labels(labels, len(noise))
-        return self.generator.predict([noise, labels], batch_size=batch_size, verbose=0)
+        return predict(self.generator, [noise, labels], batch_size=batch_size)

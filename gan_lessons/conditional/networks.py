@@ -13,6 +13,7 @@ from keras import layers
 
 from ..core.device import DeviceSetup
 from ..core.gan import GAN
+from ..core.inference import predict
 from ..core.plotting import interpolate
 from ..core.recipe import Recipe, build_and_compile
 from ..core.validate import MNIST_SHAPE
@@ -125,7 +126,7 @@ def conditional_digit(generator, digit: int, style: int = 0, morph: float = 0.0)
     ends = [np.random.default_rng(s).standard_normal(latent_dim).astype(np.float32) for s in (style, style + 1)]
     path = interpolate(ends[0], ends[1], n=101, kind="spherical")
     z = path[int(round(morph * 100))][None]
-    return np.asarray(generator.predict([z, np.array([digit], np.int32)], verbose=0))[0]
+    return np.asarray(predict(generator, [z, np.array([digit], np.int32)]))[0]
 
 
 def digit_picker(generator, num_classes: int = 10):

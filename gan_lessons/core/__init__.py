@@ -6,7 +6,8 @@
 - ``losses``: the GAN losses, from logits;
 - ``recipe``: what a recipe is (each lesson defines its own);
 - ``data``, ``device``, ``config``, ``errors``, ``validate``, ``plotting``: MNIST offline or online, the device
-  choices, budgets and fast mode, the course's exceptions, argument checks, image grids and loss curves.
+  choices, budgets and fast mode, the course's exceptions, argument checks, image grids and loss curves;
+- ``inference``: a model's outputs on arrays, as ``model.predict`` gives them, without its cost per call.
 
 Submodules load on first use, so importing ``gan_lessons.core.config`` does not load TensorFlow.
 """

@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from .errors import CheckpointError, TrainingDivergedError
+from .inference import predict
 from .losses import get_discriminator_loss, get_generator_loss
 from .validate import check_positive_int, check_unit_range
 
@@ -171,7 +172,7 @@ class GAN(keras.Model):
 
     def generate(self, noise: np.ndarray | int, batch_size: int = 500) -> np.ndarray:
         """Images (numpy, in [-1, 1]) for given noise ``(n, latent_dim)`` or ``n`` fresh draws."""
-        return self.generator.predict(self._checked_noise(noise), batch_size=batch_size, verbose=0)
+        return predict(self.generator, self._checked_noise(noise), batch_size=batch_size)
 
     def _checked_noise(self, noise: np.ndarray | int) -> np.ndarray:
         """``noise`` as float32 ``(n, latent_dim)``, or ``n`` fresh draws for a whole number."""

@@ -10,6 +10,7 @@ from keras import layers
 
 from ..core.device import DeviceSetup
 from ..core.gan import GAN
+from ..core.inference import predict
 from ..core.plotting import interpolate
 from ..core.recipe import Recipe, build_and_compile
 from ..core.validate import check_positive_int
@@ -113,17 +114,17 @@ def mean_w(generator, n: int = 10_000, seed: int = 0) -> np.ndarray:
     """The average style ``w_mean`` over ``n`` random ``z``: the centre the truncation trick pulls towards."""
     mapping, _ = halves(generator)
     z = np.random.default_rng(seed).standard_normal((n, mapping.input_shape[-1])).astype(np.float32)
-    return mapping.predict(z, batch_size=1000, verbose=0).mean(axis=0)
+    return predict(mapping, z, batch_size=1000).mean(axis=0)
 
 
 def mixing_grid(generator, z_coarse: np.ndarray, z_fine: np.ndarray, crossover: int) -> np.ndarray:
     """Images ``(len(z_coarse) * len(z_fine), 28, 28, 1)``: row i takes its first ``crossover`` styles
     (the coarse layers) from ``z_coarse[i]``, column j the others (the fine layers) from ``z_fine[j]``."""
     mapping, synthesis = halves(generator)
-    w_coarse, w_fine = mapping.predict(z_coarse, verbose=0), mapping.predict(z_fine, verbose=0)
+    w_coarse, w_fine = predict(mapping, z_coarse), predict(mapping, z_fine)
     rows, cols = len(w_coarse), len(w_fine)
     ws = mix_styles(np.repeat(w_coarse, cols, axis=0), np.tile(w_fine, (rows, 1)), crossover)
-    return synthesis.predict(ws, verbose=0)
+    return predict(synthesis, ws)
 
 
 def reseed_noise(generator, seed: int) -> None:
@@ -150,7 +151,7 @@ def digit_inheritance(
 
     def predicted(z):
         reseed_noise(generator, noise_seed)
-        return generator.predict(np.asarray(z, np.float32), verbose=0)
+        return predict(generator, np.asarray(z, np.float32))
 
     parents = [predicted(z) for z in (z_coarse, z_fine)]
     reseed_noise(generator, noise_seed)
@@ -177,13 +178,13 @@ def interpolation_step_sizes(generator, z0: np.ndarray, z1: np.ndarray, n: int =
 
     mapping, synthesis = halves(generator)
     result = {}
-    w_ends = mapping.predict(np.stack([z0, z1]).astype(np.float32), verbose=0)
+    w_ends = predict(mapping, np.stack([z0, z1]).astype(np.float32))
     paths = {
-        "z": np.repeat(mapping.predict(interpolate(z0, z1, n=n, kind="spherical"), verbose=0)[:, None], N_STYLES, 1),
+        "z": np.repeat(predict(mapping, interpolate(z0, z1, n=n, kind="spherical"))[:, None], N_STYLES, 1),
         "w": np.repeat(interpolate(w_ends[0], w_ends[1], n=n, kind="linear")[:, None], N_STYLES, 1),
     }
     for space, ws in paths.items():
-        images = synthesis.predict(ws.astype(np.float32), verbose=0).reshape(n, -1)
+        images = predict(synthesis, ws.astype(np.float32)).reshape(n, -1)
         steps = np.linalg.norm(np.diff(images, axis=0), axis=1)
         result[f"{space}_mean_step"], result[f"{space}_largest_step"] = float(steps.mean()), float(steps.max())
     return result

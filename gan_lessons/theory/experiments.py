@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.data import make_dataset
 from ..core.gan import GAN
+from ..core.inference import predict
 from ..core.training import train
 from ..core.validate import check_positive_int
 
@@ -52,7 +53,7 @@ def discriminator_on_grid(model, x_grid) -> np.ndarray:
     """sigmoid(model(x)) at each point of the 1-D grid: the discriminator's probability of 'real'."""
     import keras
 
-    logits = model.predict(np.asarray(x_grid, "float32")[:, None], verbose=0)
+    logits = predict(model, np.asarray(x_grid, "float32")[:, None])
     return keras.ops.convert_to_numpy(keras.ops.sigmoid(logits))[:, 0]
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..core.config import SHIPPED_DIR
 from ..core.data import load_mnist
+from ..core.inference import predict
 
 DATA_DIR = SHIPPED_DIR
 WEIGHTS = DATA_DIR / "digit_classifier.weights.h5"
@@ -110,7 +111,7 @@ def _train_on_the_train_split(build, augment, epochs: int, seed: int, verbose: i
 
 
 def accuracy(model, images, labels) -> float:
-    logits = model.predict(images, batch_size=500, verbose=0)
+    logits = predict(model, images, batch_size=500)
     return float(np.mean(np.argmax(logits, axis=1) == labels))
 
 
@@ -147,7 +148,7 @@ def features_and_probabilities(images: np.ndarray) -> tuple[np.ndarray, np.ndarr
     model = load_classifier()
     if "extractor" not in _CACHE:
         _CACHE["extractor"] = keras.Model(model.input, [model.get_layer(FEATURES).output, model.output])
-    feats, logits = _CACHE["extractor"].predict(np.asarray(images, "float32"), batch_size=500, verbose=0)
+    feats, logits = predict(_CACHE["extractor"], np.asarray(images, "float32"), batch_size=500)
     probs = keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=-1))
     return feats.astype(np.float64), probs.astype(np.float64)
 

@@ -10,6 +10,7 @@ import tensorflow as tf
 from keras import ops
 
 from ..core.gan import GAN
+from ..core.inference import predict
 from ..core.losses import least_squares_discriminator_loss, least_squares_generator_loss
 from ..core.validate import check_weight
 
@@ -239,7 +240,7 @@ class CycleGAN(ImageToImageGAN):
         if direction not in ("ab", "ba"):
             raise ValueError(f"direction must be 'ab' or 'ba', got {direction!r}.")
         net = self.generator if direction == "ab" else self.generator_ba
-        return net.predict(self._checked_noise(images), batch_size=batch_size, verbose=0)
+        return predict(net, self._checked_noise(images), batch_size=batch_size)
 
     def cycle_loss(self, real_a, real_b, fake_a=None, fake_b=None, training: bool = False):
         """Mean |a - g_ba(g_ab(a))| + mean |b - g_ab(g_ba(b))| (0 for identity generators)."""

@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from ..core.data import load_digits
+from ..core.inference import predict
 from ..core.validate import check_unit_range
 from ..tools.classifier import (
     accuracy,
@@ -311,7 +312,7 @@ class ValidationScores(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         gan = self.model
-        outputs = gan.generator.predict(self.task.val_inputs, batch_size=500, verbose=0)
+        outputs = predict(gan.generator, self.task.val_inputs, batch_size=500)
         scores = {"step": int(gan.step), **validation_accuracy(self.task, outputs)}
         self.history.append(scores)
         if self.verbose:
