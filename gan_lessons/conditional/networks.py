@@ -126,7 +126,7 @@ def conditional_digit(generator, digit: int, style: int = 0, morph: float = 0.0)
     ends = [np.random.default_rng(s).standard_normal(latent_dim).astype(np.float32) for s in (style, style + 1)]
     path = interpolate(ends[0], ends[1], n=101, kind="spherical")
     z = path[int(round(morph * 100))][None]
-    return np.asarray(predict(generator, [z, np.array([digit], np.int32)]))[0]
+    return predict(generator, [z, np.array([digit], np.int32)])[0]
 
 
 def digit_picker(generator, num_classes: int = 10):

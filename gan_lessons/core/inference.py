@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validate import check_positive_int
+
 
 def predict(model, inputs, batch_size: int = 32):
     """What ``model.predict(inputs, batch_size=batch_size, verbose=0)`` returns -- numpy arrays, in the model's
@@ -30,11 +32,10 @@ def predict(model, inputs, batch_size: int = 32):
     rows = {len(a) for a in arrays}
     if len(rows) != 1:
         raise ValueError(f"the inputs must have as many rows each, got {sorted(len(a) for a in arrays)}.")
-    if not isinstance(batch_size, int | np.integer) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}.")
+    batch_size = check_positive_int("batch_size", batch_size)
     (n,) = rows
     outputs = []
-    for start in range(0, max(n, 1), int(batch_size)):
+    for start in range(0, max(n, 1), batch_size):
         batch = [a[start : start + batch_size] for a in arrays]
         out = model(batch if several else batch[0], training=False)
         outputs.append(keras.tree.map_structure(keras.ops.convert_to_numpy, out))

@@ -23,7 +23,7 @@ from ..tools.notebook import with_static_view
 
 
 def _generate(generator, z: np.ndarray) -> np.ndarray:
-    return np.asarray(predict(generator, np.asarray(z, np.float32), batch_size=500))
+    return predict(generator, np.asarray(z, np.float32), batch_size=500)
 
 
 def main_directions(generator, n: int = 4, n_samples: int = 2000, seed: int = 0) -> np.ndarray:
@@ -98,7 +98,7 @@ def latent_explorer(generator, n_directions: int = 4, seed: int = 0, span: float
     def image(start_seed, **amounts):
         z = np.random.default_rng(start_seed).standard_normal((1, generator.input_shape[-1])).astype(np.float32)
         z = z + sum(amounts[f"d{i}"] * directions[i] for i in range(n_directions))
-        return np.asarray(predict(generator, z))[0]
+        return predict(generator, z)[0]
 
     def draw(start_seed, **amounts):
         _digit_figure(image(start_seed, **amounts))

@@ -307,7 +307,7 @@ def critics_1d(critics: dict, real: np.ndarray, fake: np.ndarray):
         ax.hist(real, bins=60, density=True, alpha=0.35, color="C0", label="real")
         ax.hist(fake, bins=60, density=True, alpha=0.35, color="C1", label="fake")
         twin = ax.twinx()
-        f = np.asarray(predict(critic, x[:, None])).ravel()
+        f = predict(critic, x[:, None]).ravel()
         twin.plot(x, f - f[0], color="C3", label="critic f(x)")
         twin.set_ylabel("f(x) - f(x_min)", color="C3")
         ax.set_title(name, fontsize=9)
