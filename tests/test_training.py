@@ -431,3 +431,46 @@ def test_inference_predict_gives_what_keras_predict_gives_without_its_machinery(
         predict(cgan, [noise, labels[:3]])
     with pytest.raises(ValueError, match="batch_size must be a positive whole number"):
         predict(generator, z, batch_size=0)
+
+
+def test_inference_predict_traces_a_model_once_and_keeps_it_no_longer_than_the_model_lives():
+    """core/inference.py: a model's first call of one batch runs eagerly; a call of several batches, and every later
+    call, goes through one function traced for the model, whatever the batch size, and dropped with the model."""
+    import gc
+    import weakref
+
+    import tensorflow as tf
+
+    from gan_lessons.core import inference
+
+    runs = []
+
+    class Doubling(keras.layers.Layer):  # notes each time Python runs its call: once per eager batch, once per trace
+        def call(self, x):
+            runs.append("eager" if tf.executing_eagerly() else "traced")
+            return x * 2
+
+    def model():
+        built = keras.Sequential([keras.Input((3,)), Doubling()])
+        runs.clear()  # building it ran the call on a symbolic input
+        return built
+
+    x = np.arange(15, dtype=np.float32).reshape(5, 3)
+    once = model()
+    np.testing.assert_array_equal(inference.predict(once, x[:1]), 2 * x[:1])
+    assert runs == ["eager"]  # a first call of one batch: not worth a trace
+    np.testing.assert_array_equal(inference.predict(once, x[:2]), 2 * x[:2])
+    np.testing.assert_array_equal(inference.predict(once, x, batch_size=2), 2 * x)  # three batches, of 2, 2 and 1
+    assert inference.predict(once, x[:0]).shape == (0, 3)
+    assert runs == ["eager", "traced"]  # one trace for every later call and batch size
+
+    several = model()
+    np.testing.assert_array_equal(inference.predict(several, x, batch_size=2), 2 * x)
+    assert runs == ["traced"]  # a first call of several batches traces at once
+    np.testing.assert_array_equal(inference.predict(several, x.astype(np.float64)), 2 * x)  # float64 is cast: no trace
+    assert runs == ["traced"]
+
+    kept = weakref.ref(several)
+    del several
+    gc.collect()
+    assert kept() is None and once in inference._traced  # the traced function did not keep the model alive

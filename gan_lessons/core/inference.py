@@ -7,13 +7,25 @@ digits, 318 against 259 ms; the same numbers).  A widget's slider pays that at e
 models hundreds of times a lesson (sample grids while training, the classifier's scores, the style-mixing grids).
 :func:`predict` calls the model on each batch instead; the numbers are those of ``model.predict`` (the same layers in
 inference mode, ``training=False``).
+
+Called layer by layer from Python ("eagerly"), a model pays Python's cost for each of its operations at each batch.
+So a model's first call of one batch runs eagerly, and any call of several batches, or any later call, goes through a
+``tf.function`` traced once for that model and kind of input (its batch size left open) and kept as long as the model
+lives.  On a 2-core CPU, lesson 06's five style-mixing counts (about 30 batches each through the style-based generator
+and as many through the classifier) took 19.5 s eagerly and 6.7 s so, the traces included, with the same numbers; one
+digit from lesson 03's generator 12.7 ms a call eagerly and 4.8 ms so, and 500 digits 501 against 267 ms.
 """
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .validate import check_positive_int
+
+# model -> {kind of input: its traced function}; a model with no entry has not been called here yet
+_traced: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def predict(model, inputs, batch_size: int = 32):
@@ -34,11 +46,33 @@ def predict(model, inputs, batch_size: int = 32):
         raise ValueError(f"the inputs must have as many rows each, got {sorted(len(a) for a in arrays)}.")
     batch_size = check_positive_int("batch_size", batch_size)
     (n,) = rows
+    starts = range(0, max(n, 1), batch_size)
+    call = _call_for(model, arrays, several, eager=len(starts) == 1 and model not in _traced)
     outputs = []
-    for start in range(0, max(n, 1), batch_size):
-        batch = [a[start : start + batch_size] for a in arrays]
-        out = model(batch if several else batch[0], training=False)
+    for start in starts:
+        out = call([a[start : start + batch_size] for a in arrays])
         outputs.append(keras.tree.map_structure(keras.ops.convert_to_numpy, out))
     if len(outputs) == 1:
         return outputs[0]
     return keras.tree.map_structure(lambda *parts: np.concatenate(parts), *outputs)
+
+
+def _call_for(model, arrays: list[np.ndarray], several: bool, eager: bool):
+    """How to call ``model`` on a list of batches: eagerly (its first call, of one batch), or through the function
+    traced for it and this kind of input (traced now if there is none)."""
+    if eager:
+        _traced.setdefault(model, {})
+        return lambda batch: model(batch if several else batch[0], training=False)
+    import tensorflow as tf
+
+    functions = _traced.setdefault(model, {})
+    kind = (several, tuple((a.dtype.str, a.shape[1:]) for a in arrays))
+    if kind not in functions:
+        this = weakref.ref(model)  # the function must not keep the model alive: it is kept only while the model is
+
+        def call(*batch):
+            return this()(list(batch) if several else batch[0], training=False)
+
+        signature = [tf.TensorSpec((None, *a.shape[1:]), tf.as_dtype(a.dtype)) for a in arrays]
+        functions[kind] = tf.function(call, input_signature=signature, autograph=False)
+    return lambda batch: functions[kind](*batch)
