@@ -47,7 +47,7 @@ def predict(model, inputs, batch_size: int = 32):
     batch_size = check_positive_int("batch_size", batch_size)
     (n,) = rows
     starts = range(0, max(n, 1), batch_size)
-    call = _call_for(model, arrays, several, eager=len(starts) == 1 and model not in _traced)
+    call = _call_for(model, arrays, several, batches=len(starts))
     outputs = []
     for start in starts:
         out = call([a[start : start + batch_size] for a in arrays])
@@ -57,17 +57,17 @@ def predict(model, inputs, batch_size: int = 32):
     return keras.tree.map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
 
-def _call_for(model, arrays: list[np.ndarray], several: bool, eager: bool):
-    """How to call ``model`` on a list of batches: eagerly (its first call, of one batch), or through the function
-    traced for it and this kind of input (traced now if there is none)."""
-    if eager:
-        _traced.setdefault(model, {})
-        return lambda batch: model(batch if several else batch[0], training=False)
-    import tensorflow as tf
-
+def _call_for(model, arrays: list[np.ndarray], several: bool, batches: int):
+    """How to call ``model`` on a list of batches: eagerly if this is its first call and of one batch, else through
+    the function traced for it and this kind of input (traced now if there is none)."""
+    first = model not in _traced
     functions = _traced.setdefault(model, {})
+    if first and batches == 1:
+        return lambda batch: model(batch if several else batch[0], training=False)
     kind = (several, tuple((a.dtype.str, a.shape[1:]) for a in arrays))
     if kind not in functions:
+        import tensorflow as tf
+
         this = weakref.ref(model)  # the function must not keep the model alive: it is kept only while the model is
 
         def call(*batch):
