@@ -776,6 +776,28 @@ def test_train_step_check_names_the_missing_training_flag_and_the_halved_loss(wr
     assert result.status == exercise.WRONG and says in result.message, result.message
 
 
+def test_the_train_step_check_keeps_its_reference_steps_for_each_float_setting(float32_policy):
+    """The reference steps a wrong answer is compared with are computed once and kept, per float type and policy: the
+    kept weights are those of a fresh step, cannot be changed in place, and another policy computes its own."""
+    checks = vanilla.checks
+    checks._reference_outcome.cache_clear()
+    kind = (("apply_g", False), ("simultaneous", False))
+    weights, losses = checks._reference_outcome(checks._dtype_setting(), kind)
+    real, z = checks._step_data()
+    fresh = checks._players()
+    assert checks._reference_step(*fresh, real, z, apply_g=False) == losses
+    for kept, model in zip(weights, fresh[:2], strict=True):
+        assert all(np.array_equal(a, b) for a, b in zip(kept, checks._trainable(model), strict=True))
+    with pytest.raises(ValueError, match="read-only"):
+        weights[0][0][...] = 0.0
+    assert checks._reference_outcome(checks._dtype_setting(), kind)[0] is weights  # kept, not computed again
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    assert checks._dtype_setting() != ("float32", "float32")
+    misses = checks._reference_outcome.cache_info().misses
+    checks._reference_outcome(checks._dtype_setting(), kind)
+    assert checks._reference_outcome.cache_info().misses == misses + 1
+
+
 def test_the_train_step_check_has_batch_norm_in_its_generator():
     generator = vanilla.checks._players()[0]
     assert any(isinstance(layer, keras.layers.BatchNormalization) for layer in generator.layers)
