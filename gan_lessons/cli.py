@@ -128,10 +128,6 @@ def _parser() -> argparse.ArgumentParser:
 TF_COMMANDS = ("train", "toy", "bench", "evaluate", "info", "doctor")
 
 
-def _quiet_tensorflow() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
 def _previous_run(out: Path, model: str) -> dict:
     """What ``out/run.json`` says of an earlier run into ``out`` (empty if none); refuses another model's folder."""
     info_path = out / "run.json"
@@ -157,7 +153,6 @@ def _train_kde(args) -> int:
     from .kde import fit_digit_kde
 
     out: Path = args.out
-    _previous_run(out, "kde")
     dataset = data.load_dataset("mnist", source=args.mnist)
     started = time.perf_counter()
     model = fit_digit_kde(dataset.images, seed=args.seed)
@@ -380,7 +375,7 @@ def _lab(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _quiet_tensorflow()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before anything imports TensorFlow
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
@@ -391,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     from .core.errors import CheckpointError, TrainingDivergedError
     from .interview import commands as interview_commands
 
+    if args.command == "train":
+        _previous_run(args.out, args.model)  # another model's folder is refused before TensorFlow's start-up
     if args.command in TF_COMMANDS:
         from .core.quiet import start_tensorflow
 

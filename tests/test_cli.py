@@ -70,6 +70,22 @@ def test_folder_of_another_model_is_refused(tmp_path):
     (tmp_path / "run.json").write_text(json.dumps({"model": "dcgan"}))
     result = run("train", "vanilla", "--out", str(tmp_path), check=False)
     assert result.returncode != 0 and "holds a 'dcgan' run" in result.stderr
+    # refused at once: the user does not wait for TensorFlow's start-up to hear it (nor for an unreadable run.json)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "run.json").write_text("{half-written")
+    code = (
+        "import sys\n"
+        "from gan_lessons import cli\n"
+        "for folder in sys.argv[1:]:\n"
+        "    try:\n"
+        "        cli.main(['train', 'vanilla', '--out', folder])\n"
+        "    except SystemExit as exc:\n"
+        "        print(str(exc).split(' ')[0], 'tensorflow' in sys.modules)\n"
+    )
+    folders = [str(tmp_path), str(tmp_path / "other")]
+    done = subprocess.run([sys.executable, "-c", code, *folders], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["error:", "False"] * 2
 
 
 def test_corrupt_checkpoint_explains(tmp_path, here):
@@ -82,8 +98,8 @@ def test_corrupt_checkpoint_explains(tmp_path, here):
     assert result.returncode == 1 and "corrupt" in result.stderr and "Delete the folder" in result.stderr
 
 
-def test_info_and_data_commands():
-    info = run("info")
+def test_info_and_data_commands(here):
+    info = here("info")  # (its own process, as a user runs it: tests/test_doctor.py's start-up test)
     import tensorflow as tf
 
     expected = "Device: GPU" if tf.config.list_physical_devices("GPU") else "Device: CPU"
