@@ -2,8 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from gan_lessons import callbacks, data, errors, losses, training, vanilla
-from gan_lessons.core.device import configure_device
+from gan_lessons import callbacks, config, data, errors, losses, training, vanilla
+from gan_lessons.core.device import auto_steps_per_execution, configure_device
 from gan_lessons.core.gan import GAN
 
 
@@ -94,6 +94,20 @@ def test_exact_step_counts_with_steps_per_execution():
     # 17 more steps: epochs of 7 rounded down to 4 steps (a multiple of 4), four of them, then 1 step.
     assert len(history["d_loss"]) == 5
     assert training._plan(0, 13, 6, 4) == [(0, 3, 4, 4), (3, 4, 1, 1)]
+
+
+def test_fast_budgets_build_no_train_function_the_full_run_does_not():
+    """Fast mode shrinks budgets and nothing else: where a full budget's epochs are whole executions of the CPU's
+    steps, the fast one's are too, so that the suite does not build (and time) a one-step-per-execution function
+    that no full run builds."""
+    k = auto_steps_per_execution(0)
+    for model in set(config.models_with_budgets()) - {"keras2_pitfall"}:  # (train_on_batch calls, not train())
+        plans = {}
+        for mode in ("full", "fast"):
+            plan = config.budget(model, fast=mode == "fast")
+            plans[mode] = training._plan(0, plan.steps, plan.steps_per_epoch, k)
+        one_step = {mode: any(per_execution == 1 for *_, per_execution in runs) for mode, runs in plans.items()}
+        assert one_step["fast"] <= one_step["full"], (model, plans)
 
 
 class _TrainFunctions(keras.callbacks.Callback):

@@ -190,6 +190,12 @@ def forced_choices(text: str | None = None) -> dict:
     return forced
 
 
+def auto_steps_per_execution(n_gpus: int) -> int:
+    """The ``steps_per_execution`` chosen for ``n_gpus`` GPUs: 4 on the CPU, 20 on one GPU, 1 across several
+    (Keras cannot loop steps across replicas)."""
+    return 20 if n_gpus == 1 else (1 if n_gpus else 4)
+
+
 def configure_device(
     mixed_precision: bool | str | Auto = "auto",
     jit_compile: bool | Auto = "auto",
@@ -251,7 +257,7 @@ def configure_device(
                 "(on a 2-core CPU it slowed the DCGAN step and lesson 11's lab: data/cpu_device_choices.json)"
             )
     if steps_per_execution == "auto":
-        steps_per_execution = 20 if len(gpus) == 1 else (1 if gpus else 4)
+        steps_per_execution = auto_steps_per_execution(len(gpus))
         if len(gpus) > 1:
             reasons.append("steps_per_execution 1: Keras cannot loop steps across replicas (keras-team/keras#19246)")
 
