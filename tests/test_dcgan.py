@@ -14,9 +14,9 @@ from gan_lessons import cli, data, dcgan, device, pretrained, shipped, training
 from gan_lessons.core.config import budget
 
 
-def _train(out, steps, *extra):
-    args = ["train", "dcgan", "--out", str(out), "--steps", str(steps), "--samples", "64", "--checkpoint-every", "8"]
-    assert cli.main(args + list(extra)) == 0
+def _train(out, steps, *extra, checkpoint_every=8):
+    args = ["train", "dcgan", "--out", str(out), "--steps", str(steps), "--samples", "64"]
+    assert cli.main(args + ["--checkpoint-every", str(checkpoint_every), *extra]) == 0
 
 
 def _samples(out):
@@ -81,37 +81,37 @@ def test_index_batches_visit_every_image_once_per_pass_and_resume_exactly():
 
 @pytest.fixture(scope="module")
 def straight(tmp_path_factory):
-    """Samples of a 40-step run made in one go, which the resumed runs below must reproduce."""
+    """Samples of a 16-step run made in one go, which the resumed runs below must reproduce."""
     out = tmp_path_factory.mktemp("straight")
-    _train(out, 40)
+    _train(out, 16)
     return _samples(out)
 
 
 def test_resumed_run_equals_the_straight_run(tmp_path, capsys, straight):
-    """Stopped after 20 steps and resumed to 40 gives the same samples as 40 steps straight."""
+    """Stopped after 8 steps and resumed to 16 gives the same samples as 16 steps straight."""
     capsys.readouterr()
-    _train(tmp_path / "resumed", 20)
+    _train(tmp_path / "resumed", 8)
     assert "Resumed" not in capsys.readouterr().out
-    _train(tmp_path / "resumed", 40)
+    _train(tmp_path / "resumed", 16)
     assert "Resumed from" in capsys.readouterr().out
     resumed = _samples(tmp_path / "resumed")
     assert np.abs(straight).max() > 0.01  # real images, not zeros
     np.testing.assert_allclose(resumed, straight, atol=1e-4)
     # A different seed is a different run.
-    _train(tmp_path / "other", 40, "--seed", "1")
+    _train(tmp_path / "other", 16, "--seed", "1")
     assert np.abs(_samples(tmp_path / "other") - straight).max() > 0.01  # 100x the tolerance above
 
 
 def test_corrupt_latest_checkpoint_falls_back_to_the_previous_one(tmp_path, capsys, straight):
     run = tmp_path / "run"
-    _train(run, 24, "--keep", "2")
+    _train(run, 16, "--keep", "2", checkpoint_every=4)  # checkpoints at steps 4, 8, 12 and 16
     files = sorted((run / "checkpoints").glob("step-*.weights.h5"))
-    assert [f.name for f in files] == ["step-00000016.weights.h5", "step-00000024.weights.h5"]  # keeps the last 2
+    assert [f.name for f in files] == ["step-00000012.weights.h5", "step-00000016.weights.h5"]  # keeps the last 2
     files[-1].write_bytes(b"half-written by a crashed runtime")
     capsys.readouterr()
-    _train(run, 40)
+    _train(run, 16, checkpoint_every=4)
     out = capsys.readouterr().out
-    assert "skipping step-00000024.weights.h5" in out and "Resumed from" in out and "at step 16" in out
+    assert "skipping step-00000016.weights.h5" in out and "Resumed from" in out and "at step 12" in out
     # Resuming from the older checkpoint is still exact.
     np.testing.assert_allclose(_samples(run), straight, atol=1e-4)
 
