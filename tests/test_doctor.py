@@ -324,13 +324,16 @@ def test_lesson_and_tests_parts_are_skipped_outside_a_clone(tmp_path):
 
 
 FORCED_TEST = """
-import pytest
+import os
 
-from gan_lessons.core.device import configure_device
+import pytest
 
 
 @pytest.mark.device
 def test_the_forced_choices_arrive():
+    assert os.environ["GAN_LESSONS_DEVICE"] == "precision=mixed_bfloat16,xla=on"  # (a run under others ends here)
+    from gan_lessons.core.device import configure_device  # (imports TensorFlow)
+
     setup = configure_device(verbose=False)
     assert setup.precision == "mixed_bfloat16" and setup.xla_for(True) and setup.forced_by_env == ("precision", "xla")
 
