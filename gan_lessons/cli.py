@@ -202,7 +202,7 @@ def _train(args) -> int:
         steps_per_epoch=args.checkpoint_every,
     )
     out: Path = args.out
-    previous = _previous_run(out, args.model)
+    previous = args.previous  # what main() read of an earlier run into out
     if previous:
         for key, now in (("seed", args.seed), ("batch_size", plan.batch_size)):
             if previous.get(key, now) != now:
@@ -386,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     from .core.errors import CheckpointError, TrainingDivergedError
     from .interview import commands as interview_commands
 
-    if args.command == "train":
-        _previous_run(args.out, args.model)  # another model's folder is refused before TensorFlow's start-up
+    if args.command == "train":  # another model's folder is refused before TensorFlow's start-up
+        args.previous = _previous_run(args.out, args.model)
     if args.command in TF_COMMANDS:
         from .core.quiet import start_tensorflow
 
