@@ -1,4 +1,4 @@
-"""Lesson 05's mode-collapse lab: the toy mixtures and the PacGAN mode counter."""
+"""Lesson 11's mode-collapse lab: the toy mixtures and the PacGAN mode counter."""
 
 import numpy as np
 import pytest
